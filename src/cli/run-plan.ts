@@ -1,0 +1,40 @@
+import { join, resolve } from "node:path";
+import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.js";
+import { planRepository } from "../planning/plan-repository.js";
+import type { Plan } from "../planning/types.js";
+import { createProgress } from "../reporting/progress.js";
+import { cacheRoot } from "../tools/cache-root.js";
+import type { CliIo } from "./cli-io.js";
+
+export interface RunPlanOptions {
+  repo?: string;
+  base?: string | null;
+  head?: string;
+  env?: string[];
+  noCache?: boolean;
+}
+
+/** Runs a repository plan with the CLI's defaults: disk cache, progress on a terminal. */
+export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
+  let progress: ReturnType<typeof createProgress> | undefined;
+  const plan = await planRepository({
+    repoDir: resolve(io.cwd, opts.repo ?? "."),
+    ...(opts.base !== undefined ? { base: opts.base } : {}),
+    ...(opts.head !== undefined ? { head: opts.head } : {}),
+    ...(opts.env ? { environments: opts.env } : {}),
+    cache: opts.noCache ? noRenderCache : diskRenderCache(join(cacheRoot(io.env), "renders")),
+    onProgress: (done, total, label) => {
+      progress ??= createProgress({ stream: io.stderr, total, label: "Rendering" });
+      progress.tick(label);
+      if (done === total) progress.done();
+    },
+  });
+  return plan;
+}
+
+/** Render failures, printed on stderr whatever the format, so they are not lost in a long report. */
+export function reportRenderErrors(plan: Plan, io: CliIo): void {
+  for (const env of plan.environments) {
+    for (const r of env.releases) if (r.error) io.stderr.write(`zakenak: ${r.error}\n`);
+  }
+}

@@ -1,0 +1,30 @@
+/** Error codes the CLI and workers act on; the retry decision is made from `retryable` alone. */
+export type ErrorCode =
+  | "config-invalid"
+  | "config-missing"
+  | "path-outside-repo"
+  | "file-missing"
+  | "yaml-invalid"
+  | "render-failed"
+  | "tool-missing"
+  | "git-ref-missing"
+  | "git-failed"
+  | "usage"
+  | "cluster-unavailable"
+  | "internal";
+
+export class ZakenakError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "ZakenakError";
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+export function isZakenakError(err: unknown): err is ZakenakError {
+  return err instanceof ZakenakError;
+}

@@ -1,0 +1,39 @@
+import { ZakenakError } from "../../errors.js";
+import { runProcess } from "../../tools/run-process.js";
+import { toolPath } from "../../tools/tool-path.js";
+import { type ParsedManifests, parseManifests } from "./parse-manifests.js";
+
+export interface HelmInput {
+  release: string;
+  namespace?: string;
+  /** Chart directory relative to the repository root, as in the config. */
+  chartPath: string;
+  chartDir: string;
+  /** Absolute values file paths, in order. */
+  valuesFiles: string[];
+  environment: string;
+}
+
+/** Renders a local chart with `helm template`; a failure names the release, the chart and helm's message. */
+export async function renderHelm(input: HelmInput): Promise<ParsedManifests> {
+  const args = ["template", input.release, input.chartDir, "--include-crds", "--skip-tests"];
+  if (input.namespace) args.push("--namespace", input.namespace);
+  for (const v of input.valuesFiles) args.push("--values", v);
+  const res = await runProcess(toolPath("helm"), args, { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
+  if (res.code !== 0) {
+    const msg = res.stderr.trim().replace(/^Error: /, "") || `exit code ${res.code}`;
+    throw new ZakenakError(
+      "render-failed",
+      `release ${input.release} (environment ${input.environment}): helm template failed for chart ${input.chartPath}: ${msg}`,
+    );
+  }
+  return parseManifests(res.stdout, {
+    release: input.release,
+    file: input.chartPath,
+    ...(input.namespace ? { namespace: input.namespace } : {}),
+    sourceOf: (doc) => {
+      const m = /^# Source: [^/\n]+\/(.+)$/m.exec(doc);
+      return m ? `${input.chartPath}/${m[1]}` : input.chartPath;
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import { isSecret } from "./mask-secrets.js";
+import type { KubeObject } from "./types.js";
+
+/** Shorter values are too likely to occur by chance in ordinary text to be worth redacting. */
+const MIN_LENGTH = 4;
+
+export type Redact = (text: string) => string;
+
+/**
+ * Builds a function that replaces every known Secret value (plain, base64 and decoded) in a text with
+ * `***`. A second line of defence for texts that do not come from a masked object: tool error messages,
+ * findings, whole reports.
+ */
+export function createRedactor(objects: Iterable<KubeObject>): Redact {
+  const values = new Set<string>();
+  const add = (v: string) => {
+    for (const line of v.split("\n")) if (line.trim().length >= MIN_LENGTH) values.add(line.trim());
+  };
+  for (const obj of objects) {
+    if (!isSecret(obj)) continue;
+    for (const v of Object.values((obj.stringData ?? {}) as Record<string, unknown>)) if (typeof v === "string") add(v);
+    for (const v of Object.values((obj.data ?? {}) as Record<string, unknown>)) {
+      if (typeof v !== "string") continue;
+      add(v);
+      add(Buffer.from(v, "base64").toString("utf8"));
+    }
+  }
+  if (values.size === 0) return (text) => text;
+  // Longest first, so a value that contains another is replaced whole.
+  const sorted = [...values].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(sorted.map(escape).join("|"), "g");
+  return (text) => text.replace(pattern, "***");
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,86 @@
+import type { Severity } from "../planning/types.js";
+
+export interface RuleInfo {
+  /** Stable kebab-case id, used in findings and in `policy.rules`. */
+  id: string;
+  defaultSeverity: Severity;
+  description: string;
+}
+
+/** Every validation rule. Ids are part of the configuration format: never rename one. */
+export const RULES: readonly RuleInfo[] = [
+  {
+    id: "schema",
+    defaultSeverity: "error",
+    description:
+      "Built-in Kubernetes kinds must match the Kubernetes OpenAPI schema: no unknown fields, right types, required fields set.",
+  },
+  {
+    id: "unknown-kind",
+    defaultSeverity: "warning",
+    description:
+      "The kind has no known schema (custom resources, unknown API versions), so it is not validated.",
+  },
+  {
+    id: "duplicate-object",
+    defaultSeverity: "error",
+    description:
+      "The same group/kind/namespace/name is rendered more than once, in one release or across releases.",
+  },
+  {
+    id: "missing-namespace",
+    defaultSeverity: "error",
+    description: "A namespaced kind has no metadata.namespace.",
+  },
+  {
+    id: "privileged-container",
+    defaultSeverity: "error",
+    description: "A container sets securityContext.privileged: true.",
+  },
+  {
+    id: "host-path-volume",
+    defaultSeverity: "error",
+    description: "A pod mounts a hostPath volume.",
+  },
+  {
+    id: "image-latest-tag",
+    defaultSeverity: "warning",
+    description: "A container image uses the `latest` tag or no tag at all (digests are fine).",
+  },
+  {
+    id: "missing-resource-limits",
+    defaultSeverity: "warning",
+    description: "A container has no CPU or memory limit.",
+  },
+  {
+    id: "rbac-wildcard",
+    defaultSeverity: "warning",
+    description: "A Role or ClusterRole rule uses `*` in verbs, resources or apiGroups.",
+  },
+  {
+    id: "gpu-limits",
+    defaultSeverity: "error",
+    description:
+      "A container requests nvidia.com/gpu without an equal limit (extended resources need requests == limits).",
+  },
+  {
+    id: "gpu-scheduling",
+    defaultSeverity: "warning",
+    description: "A pod using GPUs has no toleration for nvidia.com/gpu or no nodeSelector/node affinity.",
+  },
+  {
+    id: "plain-secret",
+    defaultSeverity: "error",
+    description: "A Secret with data or stringData is committed to Git in plain text.",
+  },
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleInfo(id: string): RuleInfo | undefined {
+  return BY_ID.get(id);
+}
+
+export function defaultSeverity(id: string): Severity {
+  return BY_ID.get(id)?.defaultSeverity ?? "error";
+}

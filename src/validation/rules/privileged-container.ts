@@ -1,0 +1,19 @@
+import type { Finding, RenderedObject } from "../../planning/types.js";
+import { containersOf, finding, isRecord, podSpecOf } from "../objects.js";
+
+/** `privileged-container`: securityContext.privileged: true on any container, init or ephemeral container. */
+export function privilegedContainer(item: RenderedObject): Finding[] {
+  const pod = podSpecOf(item.object);
+  if (!pod) return [];
+  return containersOf(pod)
+    .filter(
+      ({ container }) => isRecord(container.securityContext) && container.securityContext.privileged === true,
+    )
+    .map(({ path, label }) =>
+      finding(
+        "privileged-container",
+        item,
+        `${label} runs privileged (${path}.securityContext.privileged: true); it gets full access to the node`,
+      ),
+    );
+}
