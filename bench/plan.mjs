@@ -1,0 +1,259 @@
+// The `plan` benchmark: `zakenak plan` of a 40-release repository against hand-written `helm template`.
+//
+// Generates bench/work/plan/repo: 40 releases, each with its own chart made by `helm create` and its own
+// values file, in one environment `dev`; two commits, the second changing the values of 5 releases (a
+// realistic pull request). Measures, as a user runs it (`node bin/zakenak.js plan --repo DIR --base HEAD~1
+// --format json`, exit code 2 = changes):
+//   plan-cold      with an empty render cache (a fresh ZAKENAK_CACHE_DIR per run)
+//   plan-warm      the same again with the cache that the cold run filled
+//   plan-peak-rss  peak RSS of the zakenak process in the cold runs
+// Baseline for the times: `helm template` of each of the 40 releases one after another from a bash loop,
+// as hand-written deploy scripts do; for memory: one `helm template` run.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RSS_METHOD } from "./lib/process.mjs";
+import { runMeasured, runSetup } from "./lib/process.mjs";
+import { describeSamples, median } from "./lib/stats.mjs";
+
+export const name = "plan";
+export const description = "zakenak plan of 40 Helm releases (5 changed), cold and warm render cache, vs a helm template loop";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WORK = join(ROOT, "bench", "work", "plan");
+const REPO = join(WORK, "repo");
+const RELEASES = Array.from({ length: 40 }, (_, i) => `svc-${String(i + 1).padStart(2, "0")}`);
+/** Releases whose values the head commit changes. */
+const CHANGED = ["svc-03", "svc-11", "svc-19", "svc-27", "svc-35"];
+/** Distinct renders a cold plan needs: every head release plus the base side of the changed ones. */
+const EXPECTED_RENDERS = RELEASES.length + CHANGED.length;
+
+export async function run({ runs, log }) {
+  const { toolPath } = await import(join(ROOT, "dist", "tools", "tool-path.js"));
+  const helm = toolPath("helm");
+  const kubectl = toolPath("kubectl");
+  const node = process.execPath;
+  log(`node: ${process.version} (${node})`);
+  log(`helm: ${runSetup(helm, ["version", "--short"]).trim()} (${helm})`);
+  log(`cores: ${availableParallelism()} available; peak RSS via ${RSS_METHOD}`);
+
+  const t0 = Date.now();
+  generateRepository(helm);
+  log(`generated ${REPO}: ${RELEASES.length} releases, head changes ${CHANGED.join(", ")} (${Date.now() - t0} ms)`);
+  const baselineScript = writeBaselineScript();
+  const outDir = join(WORK, "out");
+
+  const zakenakArgs = [join(ROOT, "bin", "zakenak.js"), "plan", "--repo", REPO, "--base", "HEAD~1", "--format", "json"];
+  const planOut = join(WORK, "plan.json");
+  const childEnv = (cacheDir) => ({
+    ...process.env,
+    ZAKENAK_CACHE_DIR: cacheDir,
+    ZAKENAK_HELM: helm,
+    ZAKENAK_KUBECTL: kubectl,
+    NO_COLOR: "1",
+  });
+  const plan = async (cacheDir, label) => {
+    const r = await runMeasured(node, zakenakArgs, {
+      cwd: REPO,
+      env: childEnv(cacheDir),
+      stdoutFile: planOut,
+      okCodes: [2],
+      label: `zakenak plan (${label})`,
+    });
+    checkPlan(planOut, label);
+    return r;
+  };
+  const baseline = async () => {
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    return runMeasured("bash", [baselineScript, helm, outDir], { cwd: REPO, label: "baseline helm template loop" });
+  };
+  const helmOnce = () =>
+    runMeasured(helm, ["template", "svc-01", "charts/svc-01", "--include-crds", "--skip-tests", "--namespace", "svc-01", "--values", "values/svc-01.yaml"], {
+      cwd: REPO,
+      env: { ...process.env, HELM_NO_PLUGINS: "1" },
+      label: "single helm template",
+    });
+
+  const samples = { baseline: [], cold: [], warm: [], coldRss: [], warmRss: [], helmRss: [] };
+  // Interleaved so that drift (thermal, noisy neighbours) hits baseline and zakenak alike; iteration 0 is the warm-up.
+  for (let i = 0; i <= runs; i++) {
+    const tag = i === 0 ? "warm-up" : `run ${i}/${runs}`;
+    const cacheDir = join(WORK, `cache-${i}`);
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir, { recursive: true });
+    const b = await baseline();
+    const c = await plan(cacheDir, "cold");
+    const renders = renderFiles(cacheDir);
+    if (renders.size !== EXPECTED_RENDERS) {
+      throw new Error(`cold plan left ${renders.size} renders in the cache, expected ${EXPECTED_RENDERS}`);
+    }
+    const w = await plan(cacheDir, "warm");
+    const after = renderFiles(cacheDir);
+    const rewritten = [...after].filter(([f, ino]) => renders.get(f) !== ino).length;
+    if (rewritten > 0) throw new Error(`warm plan rendered again: ${rewritten} cache files were rewritten`);
+    const h = await helmOnce();
+    rmSync(cacheDir, { recursive: true, force: true });
+    log(
+      `${tag}: baseline ${b.ms.toFixed(0)} ms, cold ${c.ms.toFixed(0)} ms, warm ${w.ms.toFixed(0)} ms; peak RSS cold ${mb(c.peakRssKB)} MB, warm ${mb(w.peakRssKB)} MB, one helm template ${mb(h.peakRssKB)} MB`,
+    );
+    if (i === 0) continue;
+    samples.baseline.push(b.ms);
+    samples.cold.push(c.ms);
+    samples.warm.push(w.ms);
+    if (c.peakRssKB !== undefined) samples.coldRss.push(c.peakRssKB / 1024);
+    if (w.peakRssKB !== undefined) samples.warmRss.push(w.peakRssKB / 1024);
+    if (h.peakRssKB !== undefined) samples.helmRss.push(h.peakRssKB / 1024);
+  }
+
+  const cores = availableParallelism();
+  const coreNote = cores === 2 ? "" : ` This machine has ${cores} cores, so the verdict is indicative only.`;
+  const baselineName = "helm template ×40, sequential bash loop";
+  const spread = (xs, unit = "ms") => describeSamples(xs, unit);
+  const results = [
+    {
+      name: "plan-cold",
+      value: median(samples.cold),
+      unit: "ms",
+      baseline: baselineName,
+      baselineValue: median(samples.baseline),
+      goal: { maxRatio: 0.6, context: `on 2 cores${coreNote ? ` (ran on ${cores})` : ""}` },
+      note: `Wall time of "zakenak plan --base HEAD~1 --format json" (exit 2) on 40 releases with 5 changed, empty render cache (${EXPECTED_RENDERS} helm renders, ${cores} cores). zakenak ${spread(samples.cold)}; baseline ${spread(samples.baseline)}. Node ${process.version}.${coreNote}`,
+    },
+    {
+      name: "plan-warm",
+      value: median(samples.warm),
+      unit: "ms",
+      baseline: baselineName,
+      baselineValue: median(samples.baseline),
+      goal: { maxRatio: 0.2, context: `on 2 cores${coreNote ? ` (ran on ${cores})` : ""}` },
+      note: `Same plan again with the render cache filled by the cold run (no helm runs). zakenak ${spread(samples.warm)}.${coreNote}`,
+    },
+  ];
+  if (samples.coldRss.length > 0 && samples.helmRss.length > 0) {
+    const helmPeak = median(samples.helmRss);
+    const coldPeak = median(samples.coldRss);
+    const whose =
+      RSS_METHOD === "gnu-time"
+        ? coldPeak > Math.max(...samples.helmRss) * 1.05
+          ? " GNU time reports the largest single process of the tree; that is above any helm peak, so it is the node process itself."
+          : " GNU time reports the largest single process of the tree, and this is close to helm's own peak: it may be a helm child, not node."
+        : "";
+    results.push({
+      name: "plan-peak-rss",
+      value: coldPeak,
+      unit: "MB",
+      baseline: "one helm template run",
+      baselineValue: helmPeak,
+      note: `Peak resident memory of the zakenak process during the cold plan (${spread(samples.coldRss, "MB")}; warm plan ${spread(samples.warmRss, "MB")}), against one helm template process (${spread(samples.helmRss, "MB")}). Not like for like: zakenak holds all ${EXPECTED_RENDERS} renders, the diff and validation in one process, while the bash loop never has more than one helm process alive; the ratio says how many helm processes' worth of memory the plan needs.${whose} Measured with ${RSS_METHOD}.`,
+    });
+  }
+  return results;
+}
+
+function mb(kb) {
+  return kb === undefined ? "?" : (kb / 1024).toFixed(1);
+}
+
+/** Cache files (name → inode) in the render cache of a cold/warm run. */
+function renderFiles(cacheDir) {
+  const dir = join(cacheDir, "renders");
+  const files = new Map();
+  for (const f of readdirSync(dir)) if (f.endsWith(".json")) files.set(f, statSync(join(dir, f)).ino);
+  return files;
+}
+
+/** The plan must be the one we set up: valid, 40 releases, exactly the 5 changed ones updated, no errors. */
+function checkPlan(file, label) {
+  const plan = JSON.parse(readFileSync(file, "utf8"));
+  const env = plan.environments?.[0];
+  const problems = [];
+  if (plan.environments?.length !== 1 || env.environment !== "dev") problems.push("expected one environment dev");
+  else {
+    if (!env.valid) problems.push(`environment not valid: ${JSON.stringify(env.findings.filter((f) => f.severity === "error"))}`);
+    if (env.releases.length !== RELEASES.length) problems.push(`${env.releases.length} releases, expected ${RELEASES.length}`);
+    const errors = env.releases.filter((r) => r.error);
+    if (errors.length) problems.push(`render errors: ${errors.map((r) => `${r.release}: ${r.error}`).join("; ")}`);
+    const changed = env.releases.filter((r) => r.changes.length > 0).map((r) => r.release);
+    if (changed.join() !== CHANGED.join()) problems.push(`changed releases ${changed.join(", ")}, expected ${CHANGED.join(", ")}`);
+  }
+  if (problems.length) throw new Error(`zakenak plan (${label}) gave an unexpected plan:\n  ${problems.join("\n  ")}`);
+}
+
+function valuesFor(release, index, head) {
+  const bumped = head && CHANGED.includes(release);
+  const replicas = (index % 3) + 1 + (bumped ? 1 : 0);
+  const tag = `1.27.${index % 5}${bumped ? "-r1" : ""}`;
+  return `# Values for ${release} in dev.
+replicaCount: ${replicas}
+image:
+  repository: nginx
+  tag: "${tag}"
+podLabels:
+  team: team-${(index % 4) + 1}
+service:
+  port: ${8080 + (index % 3)}
+resources:
+  requests:
+    cpu: ${50 + (index % 4) * 25}m
+    memory: ${64 + (index % 3) * 32}Mi
+  limits:
+    cpu: ${200 + (index % 4) * 100}m
+    memory: ${128 + (index % 3) * 64}Mi
+`;
+}
+
+function generateRepository(helm) {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(REPO, "charts"), { recursive: true });
+  mkdirSync(join(REPO, "values"), { recursive: true });
+  // Each release gets its own chart, as `helm create <name>` makes it.
+  for (const r of RELEASES) runSetup(helm, ["create", join(REPO, "charts", r)], { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
+  const config = [
+    "environments:",
+    "  - name: dev",
+    "    branch: develop",
+    "releases:",
+    ...RELEASES.flatMap((r) => [`  - name: ${r}`, `    namespace: ${r}`, `    chart: charts/${r}`, "    values:", `      - values/${r}.yaml`]),
+    "",
+  ].join("\n");
+  writeFileSync(join(REPO, ".zakenak.yaml"), config);
+  const writeValues = (head) => RELEASES.forEach((r, i) => writeFileSync(join(REPO, "values", `${r}.yaml`), valuesFor(r, i, head)));
+  writeValues(false);
+  const git = (...args) =>
+    runSetup(
+      "git",
+      ["-c", "user.name=Zakenak Bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args],
+      {
+        cwd: REPO,
+        env: { ...process.env, GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z" },
+      },
+    );
+  git("init", "-q", "-b", "develop");
+  git("add", "-A");
+  git("commit", "-q", "-m", "40 releases");
+  writeValues(true);
+  git("commit", "-q", "-a", "-m", `Bump ${CHANGED.join(", ")}`);
+}
+
+/** The baseline: the loop a hand-written deploy script runs, writing each render to a file. */
+function writeBaselineScript() {
+  const file = join(WORK, "baseline.sh");
+  writeFileSync(
+    file,
+    `#!/usr/bin/env bash
+# Baseline for the plan benchmark: render every release with helm template, one after another.
+# Usage: baseline.sh HELM OUTDIR   (run from the generated repository)
+set -euo pipefail
+HELM="$1"
+OUT="$2"
+export HELM_NO_PLUGINS=1
+for r in ${RELEASES.join(" ")}; do
+  "$HELM" template "$r" "charts/$r" --include-crds --skip-tests --namespace "$r" --values "values/$r.yaml" > "$OUT/$r.yaml"
+done
+`,
+  );
+  chmodSync(file, 0o755);
+  return file;
+}
