@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: "forks",
+    globalSetup: ["./test/support/control-plane.global-setup.ts"],
   },
 });

@@ -46,6 +46,8 @@ if command -v flock >/dev/null; then
     printf '%s\n' "$final_dir"
     exit 0
   fi
+  # Holding the lock, no other build is using these: they are what an interrupted build left.
+  rm -rf "$cache_root"/.tmp-*
 fi
 
 # The staging dir sits beside the final one so the last step is a rename on one filesystem: an
@@ -54,6 +56,9 @@ staging_dir=$(mktemp -d "$cache_root/.tmp-k8s-$k8s_version-etcd-$etcd_version.XX
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/zakenak-control-plane-build.XXXXXX")
 cleanup() { rm -rf "$staging_dir" "$work_dir"; }
 trap cleanup EXIT
+# Turned into a normal exit so that the EXIT trap also cleans up after Ctrl-C or kill.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 export GOTOOLCHAIN=local
 # Static binaries: no C toolchain needed, and they match how upstream ships kube-apiserver.

@@ -11,7 +11,19 @@ export type ErrorCode =
   | "git-failed"
   | "usage"
   | "cluster-unavailable"
-  | "internal";
+  | "internal"
+  | "apply-conflict"
+  | "conflict"
+  | "not-found"
+  | "invalid"
+  | "forbidden"
+  | "unauthorized"
+  | "unknown-kind"
+  | "locked"
+  | "lock-lost"
+  | "revision-missing"
+  | "revision-incomplete"
+  | "history-too-large";
 
 export class ZakenakError extends Error {
   readonly code: ErrorCode;

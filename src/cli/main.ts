@@ -1,12 +1,20 @@
 import { isZakenakError } from "../errors.js";
 import { type CliIo, processIo } from "./cli-io.js";
+import { applyCommand } from "./apply-command.js";
+import { historyCommand } from "./history-command.js";
 import { planCommand } from "./plan-command.js";
+import { rollbackCommand } from "./rollback-command.js";
+import { unlockCommand } from "./unlock-command.js";
 import { USAGE, VERSION } from "./usage.js";
 import { validateCommand } from "./validate-command.js";
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   plan: planCommand,
   validate: validateCommand,
+  apply: applyCommand,
+  rollback: rollbackCommand,
+  history: historyCommand,
+  unlock: unlockCommand,
 };
 
 /** The `zakenak` command line; returns the exit code. Errors become one line unless --debug. */

@@ -7,6 +7,7 @@ import { renderText } from "../reporting/render-text.js";
 import type { CliIo } from "./cli-io.js";
 import { useColor } from "./use-color.js";
 import { reportRenderErrors, runPlan } from "./run-plan.js";
+import { runLivePlan } from "./run-live-plan.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -20,6 +21,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       head: { type: "string" },
       env: { type: "string", multiple: true },
       live: { type: "boolean" },
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
       format: { type: "string", default: "text" },
       limit: { type: "string" },
       "no-cache": { type: "boolean" },
@@ -33,10 +36,21 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
     throw new ZakenakError("usage", `--limit must be a positive whole number, got "${values.limit}"`);
   }
-  if (values.live) {
-    throw new ZakenakError("usage", "--live (the cluster view) is not available in this version of zakenak");
+  if (values.live && values.base !== undefined) {
+    throw new ZakenakError("usage", "--live compares with the cluster, so it takes no --base");
   }
-  const plan = await runPlan(
+  const plan = values.live
+    ? await runLivePlan(
+        {
+          ...(values.repo !== undefined ? { repo: values.repo } : {}),
+          ...(values.head !== undefined ? { head: values.head } : {}),
+          ...(values.env ? { env: values.env } : {}),
+          ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+          ...(values.context !== undefined ? { context: values.context } : {}),
+        },
+        io,
+      )
+    : await runPlan(
     {
       ...(values.repo !== undefined ? { repo: values.repo } : {}),
       ...(values.base !== undefined ? { base: values.base } : {}),

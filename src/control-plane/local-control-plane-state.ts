@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ControlPlanePorts } from "./spawn-control-plane.js";
 import type { ControlPlanePids } from "./stop-control-plane-processes.js";
 import { zakenakCacheDir } from "./zakenak-cache-dir.js";
@@ -18,7 +18,7 @@ export interface LocalControlPlaneState {
 }
 
 export function localControlPlaneDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ZAKENAK_LOCAL_CONTROL_PLANE_DIR || join(zakenakCacheDir(env), "local-control-plane");
+  return resolve(env.ZAKENAK_LOCAL_CONTROL_PLANE_DIR || join(zakenakCacheDir(env), "local-control-plane"));
 }
 
 function statePath(dir: string): string {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ControlPlaneBinaries } from "./binaries.js";
 import { freePorts } from "./free-ports.js";
 import { generatePki } from "./generate-pki.js";
@@ -61,7 +61,7 @@ async function launch(name: string, binary: string, args: string[], log: string,
   // Neither mode should keep node alive: detached ones outlive us, attached ones are stopped explicitly.
   child.unref();
   if (child.pid === undefined) {
-    const error = await new Promise<Error>((resolve) => child.once("error", resolve));
+    const error = await new Promise<Error>((settle) => child.once("error", settle));
     throw new Error(`cannot start ${name} (${binary}): ${error.message}`);
   }
   return { name, child, pid: child.pid, log } satisfies Launched;
@@ -90,12 +90,14 @@ async function waitForReady(launched: Launched, url: string, timeoutMs: number, 
 
 /** etcd, then kube-apiserver on it, the way controller-runtime's envtest starts them. */
 export async function spawnControlPlane({
-  dir,
+  dir: givenDir,
   binaries,
   detached,
   readyTimeoutMs = 120_000,
   onSpawn,
 }: SpawnControlPlaneOptions): Promise<SpawnedControlPlane> {
+  // Relative paths would be read against the processes' cwd and the kubeconfig's own directory.
+  const dir = resolve(givenDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pki = await generatePki(join(dir, "pki"));
   const token = randomBytes(32).toString("hex");

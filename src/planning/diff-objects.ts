@@ -11,7 +11,10 @@ const CONTEXT = 3;
  * Compares two sets of objects matched by group/kind/namespace/name. Key order never makes a change;
  * Secret values are masked before anything is printed.
  */
-export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[]): { changes: ObjectChange[]; unchanged: number } {
+export function diffObjects(
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+): { changes: ObjectChange[]; unchanged: number } {
   const old = new Map(before.map((o) => [objectKey(o), o]));
   const changes: ObjectChange[] = [];
   let unchanged = 0;
@@ -49,7 +52,12 @@ export function unifiedDiff(oldText: string, newText: string): string {
     .join("\n");
 }
 
-function change(action: ObjectChange["action"], obj: KubeObject, oldText: string, newText: string): ObjectChange {
+function change(
+  action: ObjectChange["action"],
+  obj: KubeObject,
+  oldText: string,
+  newText: string,
+): ObjectChange {
   return {
     action,
     apiVersion: obj.apiVersion,

@@ -1,17 +1,16 @@
-import { mkdtemp, realpath, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { loadConfig } from "../config/load-config.js";
+import { realpath, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
-import { isZakenakError, ZakenakError } from "../errors.js";
-import { defaultBase, exportTree, gitTopLevel, resolveCommit } from "../git/git.js";
-import { RULES } from "../validation/rules.js";
+import { ZakenakError } from "../errors.js";
+import { defaultBase, gitTopLevel } from "../git/git.js";
 import { validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
+import { openTree, type Tree } from "./open-tree.js";
 import { mapLimit } from "./render/map-limit.js";
 import type { RenderCache } from "./render/render-cache.js";
 import { type ReleaseRender, renderRelease } from "./render/render-release.js";
 import { createRedactor, type Redact } from "./secret-redactor.js";
+import { summarize } from "./summarize-environment.js";
 import type { EnvironmentPlan, Finding, KubeObject, Plan, ReleasePlan } from "./types.js";
 
 export interface PlanOptions {
@@ -28,15 +27,6 @@ export interface PlanOptions {
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
-const RULE_IDS = RULES.map((r) => r.id);
-
-interface Tree {
-  label: string;
-  dir?: string;
-  config?: ZakenakConfig;
-  warning?: string;
-}
-
 /** Renders, validates and diffs base against head for every environment: the repository view of a plan. */
 export async function planRepository(opts: PlanOptions): Promise<Plan> {
   const temps: string[] = [];
@@ -46,7 +36,8 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
     });
     const top = await gitTopLevel(repoDir);
     const head = await openTree(repoDir, top, opts.head, temps, true);
-    const baseRef = opts.base === null ? undefined : (opts.base ?? (top ? await defaultBase(repoDir) : undefined));
+    const baseRef =
+      opts.base === null ? undefined : (opts.base ?? (top ? await defaultBase(repoDir) : undefined));
     const base = baseRef ? await openTree(repoDir, top, baseRef, temps, false) : { label: "(nothing)" };
     const config = head.config as ZakenakConfig;
     const envNames = selectEnvironments(config, opts.environments);
@@ -55,21 +46,26 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
     const jobs: Job[] = [];
     for (const env of envNames) {
       for (const release of applicable(config, env)) jobs.push({ tree: head, release, env, side: "head" });
-      for (const release of applicable(base.config, env)) jobs.push({ tree: base, release, env, side: "base" });
+      for (const release of applicable(base.config, env))
+        jobs.push({ tree: base, release, env, side: "base" });
     }
     const ctx = { cache: opts.cache, inflight: new Map<string, Promise<ReleaseRender>>() };
     let done = 0;
-    const renders = await mapLimit(jobs, opts.concurrency ?? Math.max(2, availableParallelism()), async (job) => {
-      const r = await renderRelease(job.tree.dir as string, job.release, job.env, ctx);
-      opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
-      return r;
-    });
-    const rendered = new Map(jobs.map((j, i) => [`${j.side}/${j.env}/${j.release.name}`, renders[i] as ReleaseRender]));
+    const renders = await mapLimit(
+      jobs,
+      opts.concurrency ?? Math.max(2, availableParallelism()),
+      async (job) => {
+        const r = await renderRelease(job.tree.dir as string, job.release, job.env, ctx);
+        opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
+        return r;
+      },
+    );
+    const rendered = new Map(
+      jobs.map((j, i) => [`${j.side}/${j.env}/${j.release.name}`, renders[i] as ReleaseRender]),
+    );
     const redact = createRedactor(renders.flatMap((r) => r.objects.map((o) => o.object)));
 
-    const environments = envNames.map((env) =>
-      planEnvironment(env, config, base, rendered, redact),
-    );
+    const environments = envNames.map((env) => planEnvironment(env, config, base, rendered, redact));
     return { base: base.label, head: head.label, view: "repository", environments };
   } finally {
     await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
@@ -85,7 +81,9 @@ function planEnvironment(
 ): EnvironmentPlan {
   const headReleases = applicable(config, env).map((r) => r.name);
   const names = [...new Set([...headReleases, ...applicable(base.config, env).map((r) => r.name)])];
-  const findings: Finding[] = base.warning ? [{ rule: "base-config", severity: "warning", file: ".zakenak.yaml", message: base.warning }] : [];
+  const findings: Finding[] = base.warning
+    ? [{ rule: "base-config", severity: "warning", file: ".zakenak.yaml", message: base.warning }]
+    : [];
   const headObjects = [];
   const releases: ReleasePlan[] = [];
   for (const name of names) {
@@ -106,42 +104,15 @@ function planEnvironment(
   }
   findings.push(...validateObjects(headObjects, { rules: config.policy.rules }));
   for (const f of findings) f.message = redact(f.message);
-  const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
-  for (const r of releases) {
-    summary.unchanged += r.unchanged;
-    for (const c of r.changes) summary[c.action]++;
-  }
-  const valid = !releases.some((r) => r.error) && !findings.some((f) => f.severity === "error");
-  return { environment: env, releases, summary, findings, valid };
-}
-
-async function openTree(repoDir: string, top: string | undefined, ref: string | undefined, temps: string[], isHead: boolean): Promise<Tree> {
-  let dir = repoDir;
-  let label = "working tree";
-  if (ref !== undefined) {
-    if (!top) throw new ZakenakError("git-ref-missing", `${repoDir} is not a git repository, so ref "${ref}" cannot be read`);
-    const sha = await resolveCommit(repoDir, ref);
-    const tmp = await mkdtemp(join(tmpdir(), "zakenak-tree-"));
-    temps.push(tmp);
-    await exportTree(top, sha, tmp);
-    dir = join(tmp, relative(top, repoDir));
-    label = ref === sha ? sha.slice(0, 12) : `${ref} (${sha.slice(0, 12)})`;
-  }
-  try {
-    return { label, dir, config: await loadConfig(dir, RULE_IDS) };
-  } catch (err) {
-    if (isHead || !isZakenakError(err)) throw err;
-    // A base without a usable config plans as empty: everything in head shows as created.
-    if (err.code === "config-missing") return { label, dir };
-    return { label, dir, warning: `the base's .zakenak.yaml is invalid, so the base is treated as empty: ${err.message}` };
-  }
+  return summarize(env, releases, findings);
 }
 
 function selectEnvironments(config: ZakenakConfig, wanted: string[] | undefined): string[] {
   const known = config.environments.map((e) => e.name);
   if (!wanted || wanted.length === 0) return known;
   for (const w of wanted) {
-    if (!known.includes(w)) throw new ZakenakError("usage", `unknown environment "${w}" (known: ${known.join(", ")})`);
+    if (!known.includes(w))
+      throw new ZakenakError("usage", `unknown environment "${w}" (known: ${known.join(", ")})`);
   }
   return known.filter((k) => wanted.includes(k));
 }

@@ -18,7 +18,8 @@ export function createRedactor(objects: Iterable<KubeObject>): Redact {
   };
   for (const obj of objects) {
     if (!isSecret(obj)) continue;
-    for (const v of Object.values((obj.stringData ?? {}) as Record<string, unknown>)) if (typeof v === "string") add(v);
+    for (const v of Object.values((obj.stringData ?? {}) as Record<string, unknown>))
+      if (typeof v === "string") add(v);
     for (const v of Object.values((obj.data ?? {}) as Record<string, unknown>)) {
       if (typeof v !== "string") continue;
       add(v);

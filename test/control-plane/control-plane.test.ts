@@ -14,9 +14,10 @@ import { isProcessAlive } from "../../src/control-plane/is-process-alive.js";
 import type { LocalControlPlaneState } from "../../src/control-plane/local-control-plane-state.js";
 import { type ControlPlane, startControlPlane } from "../../src/control-plane/start-control-plane.js";
 import { stopControlPlaneProcesses } from "../../src/control-plane/stop-control-plane-processes.js";
+import { toolPath } from "../../src/tools/tool-path.js";
 
 const execFileAsync = promisify(execFile);
-const kubectlBin = process.env.ZAKENAK_KUBECTL ?? "kubectl";
+const kubectlBin = toolPath("kubectl");
 const cliSource = fileURLToPath(new URL("../../src/control-plane/cli.ts", import.meta.url));
 // Lets node run the CLI straight from its TypeScript source (node strips the types itself): the source
 // imports siblings as ./x.js, which only exist as ./x.ts until `npm run build`.

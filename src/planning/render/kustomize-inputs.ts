@@ -22,7 +22,12 @@ const PATH_LISTS = [
  * Feeds everything an overlay reads into `hash`, following its local references. Returns false when it
  * references something outside the repository's files (a remote base), which makes the render uncacheable.
  */
-export async function hashKustomizeInputs(hash: Hash, dir: string, repoRoot: string, seen = new Set<string>()): Promise<boolean> {
+export async function hashKustomizeInputs(
+  hash: Hash,
+  dir: string,
+  repoRoot: string,
+  seen = new Set<string>(),
+): Promise<boolean> {
   if (seen.has(dir)) return true;
   seen.add(dir);
   await hashTree(hash, dir, repoRoot, repoRoot);
@@ -30,7 +35,11 @@ export async function hashKustomizeInputs(hash: Hash, dir: string, repoRoot: str
   if (!doc) return true;
   for (const ref of referencedPaths(doc)) {
     if (/^[a-z]+:\/\/|^(github\.com|gitlab\.com|bitbucket\.org)\/|\?ref=/.test(ref)) return false;
-    const target = await resolveRepoPath(repoRoot, relative(repoRoot, join(dir, ref)), `kustomization in ${relative(repoRoot, dir)}`);
+    const target = await resolveRepoPath(
+      repoRoot,
+      relative(repoRoot, join(dir, ref)),
+      `kustomization in ${relative(repoRoot, dir)}`,
+    );
     if ((await stat(target)).isDirectory()) {
       if (!(await hashKustomizeInputs(hash, target, repoRoot, seen))) return false;
     } else {
@@ -54,7 +63,8 @@ async function readKustomization(dir: string): Promise<Record<string, unknown> |
 function referencedPaths(doc: Record<string, unknown>): string[] {
   const out: string[] = [];
   const add = (v: unknown) => {
-    if (typeof v === "string" && !v.includes("\n")) out.push(v.includes("=") ? v.slice(v.indexOf("=") + 1) : v);
+    if (typeof v === "string" && !v.includes("\n"))
+      out.push(v.includes("=") ? v.slice(v.indexOf("=") + 1) : v);
   };
   for (const key of PATH_LISTS) {
     const list = doc[key];
@@ -68,7 +78,8 @@ function referencedPaths(doc: Record<string, unknown>): string[] {
     const list = doc[key];
     if (!Array.isArray(list)) continue;
     for (const g of list as Array<Record<string, unknown>>) {
-      for (const field of ["files", "envs"]) if (Array.isArray(g?.[field])) (g[field] as unknown[]).forEach(add);
+      for (const field of ["files", "envs"])
+        if (Array.isArray(g?.[field])) (g[field] as unknown[]).forEach(add);
       add(g?.env);
     }
   }

@@ -34,7 +34,9 @@ export function parseManifests(text: string, opts: ParseOptions): ParsedManifest
     const err = doc.errors[0];
     if (err) {
       const at = err.linePos?.[0]?.line ?? line;
-      out.findings.push(syntax(file, opts.sourceOf ? undefined : at, err.message.split("\n")[0] ?? err.message));
+      out.findings.push(
+        syntax(file, opts.sourceOf ? undefined : at, err.message.split("\n")[0] ?? err.message),
+      );
       continue;
     }
     if (doc.contents === null) continue;
@@ -45,7 +47,7 @@ export function parseManifests(text: string, opts: ParseOptions): ParsedManifest
       const msg = e instanceof Error ? e.message : String(e);
       const text = /alias/i.test(msg)
         ? `too many YAML alias expansions (more than ${MAX_ALIASES}); refusing a possible alias bomb`
-        : msg.split("\n")[0] ?? msg;
+        : (msg.split("\n")[0] ?? msg);
       out.findings.push(syntax(file, line, text));
       continue;
     }
@@ -67,26 +69,41 @@ export function parseManifests(text: string, opts: ParseOptions): ParsedManifest
 }
 
 function syntax(file: string, line: number | undefined, message: string): Finding {
-  return { rule: "yaml-syntax", severity: "error", file, ...(line ? { line } : {}), message: `invalid YAML: ${message}` };
+  return {
+    rule: "yaml-syntax",
+    severity: "error",
+    file,
+    ...(line ? { line } : {}),
+    message: `invalid YAML: ${message}`,
+  };
 }
 
 function expandList(data: unknown): unknown[] {
   const d = data as { kind?: unknown; items?: unknown };
-  if (d && typeof d === "object" && typeof d.kind === "string" && d.kind.endsWith("List") && Array.isArray(d.items)) {
+  if (
+    d &&
+    typeof d === "object" &&
+    typeof d.kind === "string" &&
+    d.kind.endsWith("List") &&
+    Array.isArray(d.items)
+  ) {
     return d.items;
   }
   return [data];
 }
 
 function notAnObject(v: unknown): string | undefined {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return "document is not a Kubernetes object (expected a mapping)";
+  if (!v || typeof v !== "object" || Array.isArray(v))
+    return "document is not a Kubernetes object (expected a mapping)";
   const o = v as Record<string, unknown>;
   if (typeof o.apiVersion !== "string" || !o.apiVersion) return "object has no apiVersion";
   if (typeof o.kind !== "string" || !o.kind) return "object has no kind";
   const meta = o.metadata as Record<string, unknown> | undefined;
   if (!meta || typeof meta !== "object" || Array.isArray(meta)) return `${o.kind} has no metadata`;
   if (typeof meta.name !== "string" || !meta.name) {
-    return typeof meta.generateName === "string" ? `${o.kind} uses generateName, which GitOps cannot track` : `${o.kind} has no metadata.name`;
+    return typeof meta.generateName === "string"
+      ? `${o.kind} uses generateName, which GitOps cannot track`
+      : `${o.kind} has no metadata.name`;
   }
   return undefined;
 }

@@ -71,7 +71,14 @@ async function renderUncached(treeDir: string, release: ReleaseConfig, environme
         resolveRepoPath(treeDir, v, `values file of release ${release.name} (environment ${environment})`),
       ),
     );
-    return renderHelm({ release: release.name, chartPath: release.chart, chartDir, valuesFiles, environment, ...ns(release) });
+    return renderHelm({
+      release: release.name,
+      chartPath: release.chart,
+      chartDir,
+      valuesFiles,
+      environment,
+      ...ns(release),
+    });
   }
   const path = release.kustomize ?? "";
   const dir = await resolveRepoPath(treeDir, path, `kustomize overlay of release ${release.name}`);
@@ -79,21 +86,39 @@ async function renderUncached(treeDir: string, release: ReleaseConfig, environme
 }
 
 /** Hash of everything a render reads, or undefined when it reads something outside the repository. */
-async function inputKey(treeDir: string, release: ReleaseConfig, environment: string): Promise<string | undefined> {
+async function inputKey(
+  treeDir: string,
+  release: ReleaseConfig,
+  environment: string,
+): Promise<string | undefined> {
   if (release.chart !== undefined) {
     const hash = newHash("helm", toolPath("helm"), release.name, release.namespace ?? "");
     const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
     await hashTree(hash, chartDir, treeDir, treeDir);
     for (const v of valuesFor(release, environment)) {
-      const file = await resolveRepoPath(treeDir, v, `values file of release ${release.name} (environment ${environment})`);
+      const file = await resolveRepoPath(
+        treeDir,
+        v,
+        `values file of release ${release.name} (environment ${environment})`,
+      );
       hash.update(v);
       hash.update("\0");
       hash.update(await readFile(file));
     }
     return hash.digest("hex");
   }
-  const hash = newHash("kustomize", toolPath("kubectl"), release.name, release.namespace ?? "", release.kustomize ?? "");
-  const dir = await resolveRepoPath(treeDir, release.kustomize ?? "", `kustomize overlay of release ${release.name}`);
+  const hash = newHash(
+    "kustomize",
+    toolPath("kubectl"),
+    release.name,
+    release.namespace ?? "",
+    release.kustomize ?? "",
+  );
+  const dir = await resolveRepoPath(
+    treeDir,
+    release.kustomize ?? "",
+    `kustomize overlay of release ${release.name}`,
+  );
   return (await hashKustomizeInputs(hash, dir, treeDir)) ? hash.digest("hex") : undefined;
 }
 

@@ -1,0 +1,198 @@
+import type { KubeClient } from "../kube/kube-client.js";
+import type { KubeObject } from "../planning/types.js";
+import { type DeployResult, deployObjects } from "./deploy-objects.js";
+import { finishRevision } from "./history/finish-revision.js";
+import { lastSuccessful } from "./history/last-successful.js";
+import { listRevisions } from "./history/list-revisions.js";
+import { pruneHistory } from "./history/prune-history.js";
+import { readRevision } from "./history/read-revision.js";
+import { recordRevision } from "./history/record-revision.js";
+import { inventoryOf } from "./inventory.js";
+import { acquireLock } from "./lock/acquire-lock.js";
+import type { LockInfo } from "./lock/read-lock.js";
+
+export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
+export const DEFAULT_HISTORY_LIMIT = 20;
+
+export interface EnvironmentTarget {
+  name: string;
+  healthTimeoutSeconds?: number;
+  forceConflicts?: boolean;
+  historyLimit?: number;
+}
+
+export interface ApplyEnvironmentOptions {
+  client: KubeClient;
+  environment: EnvironmentTarget;
+  objects: readonly KubeObject[];
+  sha: string;
+  ref: string;
+  actor: string;
+  /** Stable identity for the lock (a retried job takes its own lock again). */
+  holder: string;
+  /** Shown to whoever finds the environment locked. */
+  holderDescription: string;
+  lockWaitMs: number;
+  leaseSeconds?: number;
+  wait: boolean;
+  log: (line: string) => void;
+  onLockWait?: (current: LockInfo) => void;
+}
+
+export type ApplyResult = "succeeded" | "failed" | "rolled-back";
+
+export interface ApplyOutcome {
+  result: ApplyResult;
+  revision: number;
+  deploy: DeployResult;
+  /** Set when health failed and the environment went back to an earlier revision by itself. */
+  rollback?: { to: number; revision: number; result: "succeeded" | "failed"; deploy: DeployResult };
+  message: string;
+}
+
+/**
+ * Applies a rendered environment under its lock and records the revision. When health fails, goes back
+ * to the last successful revision by itself and says so. If the cluster goes away midway the error is
+ * thrown and the revision is never marked as succeeded.
+ */
+export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<ApplyOutcome> {
+  const { client, environment } = opts;
+  const env = environment.name;
+  const lock = await acquireLock(client, {
+    environment: env,
+    holder: opts.holder,
+    description: opts.holderDescription,
+    waitMs: opts.lockWaitMs,
+    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
+    ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
+  });
+  try {
+    const previous = await settleInterrupted(client, env);
+    const revision = await recordRevision(client, {
+      environment: env,
+      sha: opts.sha,
+      ref: opts.ref,
+      trigger: "apply",
+      actor: opts.actor,
+      objects: [...opts.objects],
+      inventory: inventoryOf(opts.objects),
+    });
+    opts.log(`revision ${revision.number}: applying ${opts.objects.length} objects to ${env}`);
+    const deploy = await runRecorded(client, env, revision.number, () =>
+      deployObjects(client, opts.objects, deployOptions(opts, previous)),
+    );
+    lock.assertHeld();
+    if (deploy.health.healthy) {
+      await finishRevision(client, env, revision.number, {
+        result: "succeeded",
+        message: deploy.health.message,
+      });
+      await pruneHistory(client, env, environment.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+      return {
+        result: "succeeded",
+        revision: revision.number,
+        deploy,
+        message: `revision ${revision.number} applied; ${deploy.health.message}`,
+      };
+    }
+    const target = await lastSuccessful(client, env, { before: revision.number });
+    if (!target) {
+      await finishRevision(client, env, revision.number, {
+        result: "failed",
+        message: deploy.health.message,
+      });
+      return {
+        result: "failed",
+        revision: revision.number,
+        deploy,
+        message: `health failed: ${deploy.health.message}; no earlier successful revision to roll back to`,
+      };
+    }
+    opts.log(`health failed (${deploy.health.message}); rolling back to revision ${target.number}`);
+    await finishRevision(client, env, revision.number, {
+      result: "rolled-back",
+      message: deploy.health.message,
+    });
+    const stored = await readRevision(client, env, target.number);
+    const back = await recordRevision(client, {
+      environment: env,
+      sha: stored.sha,
+      ref: stored.ref,
+      trigger: "auto-rollback",
+      actor: "zakenak",
+      objects: stored.objects,
+      inventory: stored.inventory,
+      rollbackOf: target.number,
+    });
+    const rb = await runRecorded(client, env, back.number, () =>
+      deployObjects(client, stored.objects, deployOptions(opts, inventoryOf(opts.objects))),
+    );
+    const rbResult = rb.health.healthy ? "succeeded" : "failed";
+    await finishRevision(client, env, back.number, { result: rbResult, message: rb.health.message });
+    return {
+      result: "rolled-back",
+      revision: revision.number,
+      deploy,
+      rollback: { to: target.number, revision: back.number, result: rbResult, deploy: rb },
+      message: `health failed: ${deploy.health.message}; rolled back to revision ${target.number} (recorded as revision ${back.number}, ${rbResult})`,
+    };
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}
+
+function deployOptions(opts: ApplyEnvironmentOptions, previousInventory: ReturnType<typeof inventoryOf>) {
+  return {
+    environment: opts.environment.name,
+    force: opts.environment.forceConflicts === true,
+    previousInventory,
+    healthTimeoutMs: (opts.environment.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) * 1000,
+    wait: opts.wait,
+    log: opts.log,
+  };
+}
+
+/** Runs a deploy; on an error marks the revision failed (when the cluster still answers) and rethrows. */
+export async function runRecorded<T>(
+  client: KubeClient,
+  env: string,
+  revision: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await finishRevision(client, env, revision, { result: "failed", message }).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Marks revisions left `in-progress` by a process that died (its lock expired, so it is gone) as failed,
+ * and returns the inventory the environment owns now: that of the newest revision, whatever its result,
+ * since a failed apply may still have created objects.
+ */
+export async function settleInterrupted(
+  client: KubeClient,
+  env: string,
+): Promise<ReturnType<typeof inventoryOf>> {
+  const revisions = await listRevisions(client, env);
+  for (const r of revisions.filter((r) => r.result === "in-progress")) {
+    await finishRevision(client, env, r.number, {
+      result: "failed",
+      message: "interrupted: the process applying it stopped",
+    });
+  }
+  return currentInventory(client, env, revisions);
+}
+
+/** The inventory of the newest revision: what the environment owns now. Reads only. */
+export async function currentInventory(
+  client: KubeClient,
+  env: string,
+  revisions?: Awaited<ReturnType<typeof listRevisions>>,
+): Promise<ReturnType<typeof inventoryOf>> {
+  const newest = (revisions ?? (await listRevisions(client, env)))[0];
+  return newest ? (await readRevision(client, env, newest.number)).inventory : [];
+}

@@ -1,0 +1,63 @@
+import type { KubeClient } from "../kube/kube-client.js";
+import type { KubeObject } from "../planning/types.js";
+import { applyObjects } from "./apply-objects.js";
+import { type HealthResult, waitForHealth } from "./health/wait-for-health.js";
+import { type InventoryEntry, inventoryOf, removedEntries } from "./inventory.js";
+import { prepareObjects } from "./prepare-objects.js";
+import { pruneObjects } from "./prune-objects.js";
+
+export interface DeployOptions {
+  environment: string;
+  force?: boolean;
+  /** What the environment owned before: objects in it and not in `objects` are pruned. */
+  previousInventory: readonly InventoryEntry[];
+  healthTimeoutMs: number;
+  /** False: do not wait for health (a cluster with no controllers, or a caller that checks later). */
+  wait: boolean;
+  log: (line: string) => void;
+}
+
+export interface DeployResult {
+  written: string[];
+  unchanged: number;
+  pruned: string[];
+  keptFromPrune: string[];
+  health: HealthResult;
+}
+
+/** Apply, prune, then wait for health: the part shared by apply, rollback and automatic rollback. */
+export async function deployObjects(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  opts: DeployOptions,
+): Promise<DeployResult> {
+  const prepared = prepareObjects(objects, opts.environment);
+  const applied = await applyObjects(client, prepared, {
+    environment: opts.environment,
+    ...(opts.force !== undefined ? { force: opts.force } : {}),
+  });
+  opts.log(`applied: ${applied.written.length} written, ${applied.unchanged} unchanged`);
+  const removed = removedEntries(opts.previousInventory, inventoryOf(objects));
+  const pruned = await pruneObjects(client, removed);
+  if (pruned.deleted.length > 0) opts.log(`pruned: ${pruned.deleted.join(", ")}`);
+  if (pruned.kept.length > 0) opts.log(`kept (zakenak.io/prune: disabled): ${pruned.kept.join(", ")}`);
+  let health: HealthResult = { healthy: true, message: "health not checked (--no-wait)" };
+  if (opts.wait) {
+    let lastReport = 0;
+    health = await waitForHealth(client, objects, {
+      timeoutMs: opts.healthTimeoutMs,
+      onWait: (pending) => {
+        if (Date.now() - lastReport < 5_000) return;
+        lastReport = Date.now();
+        opts.log(`waiting for health: ${pending.join("; ")}`);
+      },
+    });
+  }
+  return {
+    written: applied.written,
+    unchanged: applied.unchanged,
+    pruned: pruned.deleted,
+    keptFromPrune: pruned.kept,
+    health,
+  };
+}

@@ -1,0 +1,39 @@
+import type { ObjectRef } from "../../kube/kube-client.js";
+import type { KubeObject } from "../../planning/types.js";
+
+export type RevisionTrigger = "apply" | "rollback" | "auto-rollback";
+export type RevisionResult = "in-progress" | "succeeded" | "failed" | "rolled-back";
+
+/** An object a revision owns: what a later revision prunes when the object leaves Git. */
+export type InventoryEntry = ObjectRef;
+
+/**
+ * What `/history` and `zakenak history` show. Holds no manifest content by construction, so printing
+ * one can never leak a Secret.
+ */
+export interface RevisionSummary {
+  environment: string;
+  number: number;
+  /** Name of the Secret the revision is stored in. */
+  name: string;
+  sha: string;
+  ref: string;
+  trigger: RevisionTrigger;
+  actor: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  result: RevisionResult;
+  /** The revision this one rolled back to, for rollbacks. */
+  rollbackOf?: number;
+  message?: string;
+  objectCount: number;
+  /** Size of the gzipped manifests in bytes. */
+  compressedBytes: number;
+  /** How many chunk Secrets hold the manifests; 0 when they fit in the revision's own Secret. */
+  parts: number;
+}
+
+export interface Revision extends RevisionSummary {
+  objects: KubeObject[];
+  inventory: InventoryEntry[];
+}

@@ -1,0 +1,111 @@
+import { ZakenakError } from "../errors.js";
+import type { KubeClient } from "../kube/kube-client.js";
+import {
+  DEFAULT_HEALTH_TIMEOUT_SECONDS,
+  type EnvironmentTarget,
+  runRecorded,
+  settleInterrupted,
+} from "./apply-environment.js";
+import { type DeployResult, deployObjects } from "./deploy-objects.js";
+import { finishRevision } from "./history/finish-revision.js";
+import { lastSuccessful } from "./history/last-successful.js";
+import { listRevisions } from "./history/list-revisions.js";
+import { readRevision } from "./history/read-revision.js";
+import { recordRevision } from "./history/record-revision.js";
+import { acquireLock } from "./lock/acquire-lock.js";
+import type { LockInfo } from "./lock/read-lock.js";
+
+export interface RollbackOptions {
+  client: KubeClient;
+  environment: EnvironmentTarget;
+  /** Revision to go back to; default: the last successful one before the one deployed now. */
+  to?: number;
+  actor: string;
+  holder: string;
+  holderDescription: string;
+  lockWaitMs: number;
+  wait: boolean;
+  log: (line: string) => void;
+  onLockWait?: (current: LockInfo) => void;
+}
+
+export interface RollbackOutcome {
+  result: "succeeded" | "failed";
+  /** The new revision recording the rollback. */
+  revision: number;
+  to: number;
+  sha: string;
+  deploy: DeployResult;
+  message: string;
+}
+
+/** Re-applies a stored revision, without rendering anything, and records it as a new revision. */
+export async function rollbackEnvironment(opts: RollbackOptions): Promise<RollbackOutcome> {
+  const { client } = opts;
+  const env = opts.environment.name;
+  const lock = await acquireLock(client, {
+    environment: env,
+    holder: opts.holder,
+    description: opts.holderDescription,
+    waitMs: opts.lockWaitMs,
+    ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
+  });
+  try {
+    const inventory = await settleInterrupted(client, env);
+    const to = opts.to ?? (await defaultTarget(client, env));
+    const stored = await readRevision(client, env, to).catch((err: unknown) => {
+      throw new ZakenakError("revision-missing", `environment ${env} has no revision ${to}`, { cause: err });
+    });
+    const revision = await recordRevision(client, {
+      environment: env,
+      sha: stored.sha,
+      ref: stored.ref,
+      trigger: "rollback",
+      actor: opts.actor,
+      objects: stored.objects,
+      inventory: stored.inventory,
+      rollbackOf: to,
+    });
+    opts.log(
+      `revision ${revision.number}: rolling ${env} back to revision ${to} (${stored.sha.slice(0, 12)})`,
+    );
+    const deploy = await runRecorded(client, env, revision.number, () =>
+      deployObjects(client, stored.objects, {
+        environment: env,
+        force: opts.environment.forceConflicts === true,
+        previousInventory: inventory,
+        healthTimeoutMs: (opts.environment.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) * 1000,
+        wait: opts.wait,
+        log: opts.log,
+      }),
+    );
+    lock.assertHeld();
+    const result = deploy.health.healthy ? "succeeded" : "failed";
+    await finishRevision(client, env, revision.number, { result, message: deploy.health.message });
+    const message =
+      result === "succeeded"
+        ? `rolled ${env} back to revision ${to}; recorded as revision ${revision.number}. Revert the change in Git too, or the next deploy brings it back.`
+        : `rollback of ${env} to revision ${to} applied but is not healthy: ${deploy.health.message}`;
+    return { result, revision: revision.number, to, sha: stored.sha, deploy, message };
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}
+
+async function defaultTarget(client: KubeClient, env: string): Promise<number> {
+  const revisions = await listRevisions(client, env);
+  const current = revisions.find((r) => r.result === "succeeded");
+  if (!current)
+    throw new ZakenakError(
+      "revision-missing",
+      `environment ${env} has no successful revision to roll back from`,
+    );
+  const target = await lastSuccessful(client, env, { before: current.number });
+  if (!target) {
+    throw new ZakenakError(
+      "revision-missing",
+      `environment ${env} has no successful revision before revision ${current.number}`,
+    );
+  }
+  return target.number;
+}

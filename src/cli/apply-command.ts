@@ -1,0 +1,74 @@
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { applyEnvironment, currentInventory } from "../applying/apply-environment.js";
+import { liveDiff } from "../planning/live-diff.js";
+import { diskRenderCache } from "../planning/render/render-cache.js";
+import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
+import { renderText } from "../reporting/render-text.js";
+import { summarize } from "../planning/summarize-environment.js";
+import { cacheRoot } from "../tools/cache-root.js";
+import type { CliIo } from "./cli-io.js";
+import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
+import { describeLockWait, parseSeconds } from "./lock-wait.js";
+import { useColor } from "./use-color.js";
+
+/**
+ * `zakenak apply --env NAME`: render, lock, apply, prune, wait for health, record the revision; roll
+ * back by itself when health fails. Exit 0 applied and healthy, 1 otherwise (including rolled back).
+ */
+export async function applyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...CLUSTER_OPTIONS,
+      ref: { type: "string" },
+      "dry-run": { type: "boolean" },
+      "no-wait": { type: "boolean" },
+      "lock-timeout": { type: "string", default: "300" },
+    },
+    strict: true,
+  });
+  const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
+  const session = await openCluster(values, io, "apply", true);
+  try {
+    const rendered = await renderEnvironment({
+      repoDir: resolve(io.cwd, values.repo ?? "."),
+      ...(values.ref !== undefined ? { ref: values.ref } : {}),
+      environment: session.environment.name,
+      cache: diskRenderCache(join(cacheRoot(io.env), "renders")),
+    });
+    assertDeployable(rendered);
+    const log = (line: string) => io.stderr.write(`${line}\n`);
+    if (values["dry-run"]) {
+      const owned = await currentInventory(session.client, session.environment.name);
+      const releases = await liveDiff(session.client, session.environment.name, rendered.objects, owned);
+      const plan = {
+        base: `cluster (${session.client.server})`,
+        head: rendered.ref,
+        view: "cluster" as const,
+        environments: [summarize(session.environment.name, releases, rendered.findings)],
+      };
+      io.stdout.write(renderText(plan, { color: useColor(io) }));
+      io.stdout.write("dry run: nothing was applied\n");
+      return 0;
+    }
+    const outcome = await applyEnvironment({
+      client: session.client,
+      environment: session.environment,
+      objects: rendered.objects.map((o) => o.object),
+      sha: rendered.sha ?? "unknown",
+      ref: rendered.ref,
+      actor: session.actor,
+      holder: session.holder,
+      holderDescription: session.holderDescription,
+      lockWaitMs,
+      wait: !values["no-wait"],
+      log,
+      onLockWait: (info) => log(describeLockWait(session.environment.name, info)),
+    });
+    io.stdout.write(`${outcome.message}\n`);
+    return outcome.result === "succeeded" ? 0 : 1;
+  } finally {
+    session.client.close();
+  }
+}

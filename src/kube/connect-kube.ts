@@ -1,0 +1,36 @@
+import { ZakenakError } from "../errors.js";
+import { ApiDiscovery } from "./api-discovery.js";
+import { HttpKubeClient } from "./http-kube-client.js";
+import type { KubeClient } from "./kube-client.js";
+import { KubeHttp, type KubeHttpOptions } from "./kube-http.js";
+import { type LoadKubeconfigOptions, loadKubeconfig } from "./load-kubeconfig.js";
+
+export interface ConnectKubeOptions extends LoadKubeconfigOptions, KubeHttpOptions {}
+
+/** A `KubeClient` that can also drop its pooled connections. */
+export interface ConnectedKubeClient extends KubeClient {
+  /** Namespace for namespaced objects that name none (the context's, else `default`). */
+  readonly defaultNamespace: string;
+  close(): void;
+}
+
+/**
+ * Connects to the cluster named by the kubeconfig: `kubeconfig`, else `KUBECONFIG`, else the pod's
+ * service account, else `~/.kube/config`. Nothing is requested until the first call.
+ */
+export async function connectKube(opts: ConnectKubeOptions = {}): Promise<ConnectedKubeClient> {
+  const { kc, source } = loadKubeconfig(opts);
+  let http: KubeHttp;
+  try {
+    http = await KubeHttp.create(kc, opts);
+  } catch (error) {
+    // Unreadable CA or key files, a failing exec credential plugin, plain HTTP without skip-TLS.
+    throw new ZakenakError(
+      "config-invalid",
+      `kubeconfig ${source}, context "${kc.getCurrentContext()}": ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
+  return new HttpKubeClient(http, new ApiDiscovery(http), namespace);
+}
