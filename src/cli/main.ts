@@ -1,20 +1,17 @@
 import { isZakenakError } from "../errors.js";
 import { type CliIo, processIo } from "./cli-io.js";
-import { applyCommand } from "./apply-command.js";
-import { historyCommand } from "./history-command.js";
-import { planCommand } from "./plan-command.js";
-import { rollbackCommand } from "./rollback-command.js";
-import { unlockCommand } from "./unlock-command.js";
 import { USAGE, VERSION } from "./usage.js";
-import { validateCommand } from "./validate-command.js";
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  plan: planCommand,
-  validate: validateCommand,
-  apply: applyCommand,
-  rollback: rollbackCommand,
-  history: historyCommand,
-  unlock: unlockCommand,
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// Loaded on demand: `plan` must not pay for the cluster client's start-up, nor `apply` for anything else.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  plan: async () => (await import("./plan-command.js")).planCommand,
+  validate: async () => (await import("./validate-command.js")).validateCommand,
+  apply: async () => (await import("./apply-command.js")).applyCommand,
+  rollback: async () => (await import("./rollback-command.js")).rollbackCommand,
+  history: async () => (await import("./history-command.js")).historyCommand,
+  unlock: async () => (await import("./unlock-command.js")).unlockCommand,
 };
 
 /** The `zakenak` command line; returns the exit code. Errors become one line unless --debug. */
@@ -28,13 +25,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout.write(`zakenak ${VERSION} (node ${process.version})\n`);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     io.stderr.write(`zakenak: unknown command "${command}"\n\n${USAGE}`);
     return 1;
   }
   const debug = args.includes("--debug");
   try {
+    const run = await load();
     return await run(args, io);
   } catch (err) {
     if (debug) io.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

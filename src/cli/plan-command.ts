@@ -7,7 +7,6 @@ import { renderText } from "../reporting/render-text.js";
 import type { CliIo } from "./cli-io.js";
 import { useColor } from "./use-color.js";
 import { reportRenderErrors, runPlan } from "./run-plan.js";
-import { runLivePlan } from "./run-live-plan.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -40,7 +39,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     throw new ZakenakError("usage", "--live compares with the cluster, so it takes no --base");
   }
   const plan = values.live
-    ? await runLivePlan(
+    ? await (await import("./run-live-plan.js")).runLivePlan(
         {
           ...(values.repo !== undefined ? { repo: values.repo } : {}),
           ...(values.head !== undefined ? { head: values.head } : {}),

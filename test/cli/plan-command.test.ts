@@ -87,11 +87,12 @@ describe("zakenak plan", () => {
     expect(prod.releases[0].release).toBe("app");
     const changes = prod.releases[0].changes;
     for (const c of changes) expect(Object.keys(c)).toEqual(["action", "apiVersion", "kind", "namespace", "name", "diff"]);
-    expect(changes.map((c: { action: string; kind: string; name: string }) => `${c.action} ${c.kind}/${c.name}`)).toEqual(
-      ["update Deployment/app", "create ConfigMap/bulk-0"],
-    );
-    expect(changes[0]).toMatchObject({ apiVersion: "apps/v1", namespace: "apps" });
-    expect(changes[0].diff).toContain("+  replicas: 4");
+    type Change = { action: string; kind: string; name: string; diff: string };
+    const described = changes.map((c: Change) => `${c.action} ${c.kind}/${c.name}`).sort();
+    expect(described).toEqual(["create ConfigMap/bulk-0", "update Deployment/app"]);
+    const update = changes.find((c: Change) => c.action === "update");
+    expect(update).toMatchObject({ apiVersion: "apps/v1", namespace: "apps" });
+    expect(update.diff).toContain("+  replicas: 4");
     expect(prod.findings).toEqual([]);
   });
 

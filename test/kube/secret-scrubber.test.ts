@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { kubeErrorFromResponse } from "../../src/kube/kube-error-from-response.js";
 import { secretScrubber } from "../../src/kube/secret-scrubber.js";
 import type { KubeObject } from "../../src/planning/types.js";
 
@@ -36,39 +35,5 @@ describe("secretScrubber", () => {
   it("leaves other kinds alone", () => {
     const cm: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { a: "b" } };
     expect(secretScrubber(cm)("a b")).toBe("a b");
-  });
-});
-
-describe("kubeErrorFromResponse", () => {
-  const describeReq = { action: "apply", target: "Deployment ai/ollama", server: "https://k", scrub: (t: string) => t };
-
-  it("classifies server overload and failures as retryable cluster-unavailable", () => {
-    for (const status of [429, 500, 502, 503, 504]) {
-      expect(kubeErrorFromResponse(status, "busy", describeReq)).toMatchObject({
-        code: "cluster-unavailable",
-        status,
-        retryable: true,
-      });
-    }
-  });
-
-  it("lists every conflicting field of an apply", () => {
-    const body = {
-      kind: "Status",
-      reason: "Conflict",
-      message: "Apply failed with 2 conflicts",
-      details: {
-        causes: [
-          { reason: "FieldManagerConflict", message: 'conflict with "kubectl-edit" using apps/v1', field: ".spec.replicas" },
-          { reason: "FieldManagerConflict", message: 'conflict with "helm" using apps/v1', field: ".metadata.labels.app" },
-        ],
-      },
-    };
-    const error = kubeErrorFromResponse(409, body, { ...describeReq, apply: true });
-    expect(error.code).toBe("apply-conflict");
-    expect(error.message).toBe(
-      'field-manager conflict on Deployment ai/ollama: .spec.replicas is owned by "kubectl-edit", ' +
-        '.metadata.labels.app is owned by "helm"; set forceConflicts: true on the environment to take it over',
-    );
   });
 });

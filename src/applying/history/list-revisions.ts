@@ -1,7 +1,7 @@
 import type { KubeClient } from "../../kube/kube-client.js";
 import { SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
-import { REVISION_TYPE, revisionsSelector, summaryFromSecret } from "./revision-secret.js";
 import type { RevisionSummary } from "./revision.js";
+import { REVISION_TYPE, revisionsSelector, summaryFromSecret } from "./revision-secret.js";
 
 /**
  * The environment's revisions, newest first, as summaries built from labels and annotations: manifests

@@ -21,7 +21,8 @@ export async function pruneHistory(client: KubeClient, environment: string, keep
   for (const r of doomed) {
     // Parts by name from the count, so their data is never fetched; the revision goes last, so an
     // interrupted prune leaves a revision that a later prune still finds and finishes.
-    for (let k = 1; k <= r.parts; k++) await client.delete(secretRef(partSecretName(environment, r.number, k)));
+    for (let k = 1; k <= r.parts; k++)
+      await client.delete(secretRef(partSecretName(environment, r.number, k)));
     await client.delete(secretRef(revisionSecretName(environment, r.number)));
   }
   return doomed.map((r) => r.number);

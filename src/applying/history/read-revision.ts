@@ -19,7 +19,11 @@ import {
 } from "./revision-secret.js";
 
 /** The revision Secret, or a `revision-missing` error naming what was asked for. */
-export async function getRevisionSecret(client: KubeClient, environment: string, n: number): Promise<KubeObject> {
+export async function getRevisionSecret(
+  client: KubeClient,
+  environment: string,
+  n: number,
+): Promise<KubeObject> {
   const secret = await client.get(secretRef(revisionSecretName(environment, n)));
   if (!secret) throw new ZakenakError("revision-missing", `revision ${n} of ${environment} does not exist`);
   return secret;
@@ -35,9 +39,13 @@ export async function readRevision(client: KubeClient, environment: string, n: n
   const data = secretData(secret);
   const incomplete = (why: string, cause?: unknown) => {
     const recording = summary.result === "in-progress" ? " (it may still be being recorded)" : "";
-    return new ZakenakError("revision-incomplete", `revision ${n} of ${environment} is incomplete: ${why}${recording}`, {
-      cause,
-    });
+    return new ZakenakError(
+      "revision-incomplete",
+      `revision ${n} of ${environment} is incomplete: ${why}${recording}`,
+      {
+        cause,
+      },
+    );
   };
 
   let gzip: Buffer;
@@ -55,7 +63,10 @@ export async function readRevision(client: KubeClient, environment: string, n: n
   try {
     objects = await decodeManifests(gzip);
   } catch (err) {
-    throw incomplete(`its manifests cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, err);
+    throw incomplete(
+      `its manifests cannot be decoded: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
   }
   let inventory: InventoryEntry[];
   try {

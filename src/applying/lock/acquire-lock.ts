@@ -4,7 +4,14 @@ import type { KubeClient } from "../../kube/kube-client.js";
 import type { KubeObject } from "../../planning/types.js";
 import { HeldLock } from "./held-lock.js";
 import { isWriteConflict } from "./kube-error-code.js";
-import { buildLease, DEFAULT_LEASE_SECONDS, leaseSpec, lockRef, resourceVersionOf, uidOf } from "./lock-lease.js";
+import {
+  buildLease,
+  DEFAULT_LEASE_SECONDS,
+  leaseSpec,
+  lockRef,
+  resourceVersionOf,
+  uidOf,
+} from "./lock-lease.js";
 import { type LockInfo, lockInfoFromLease } from "./read-lock.js";
 import { ensureSystemNamespace } from "./system-namespace.js";
 
@@ -34,7 +41,10 @@ export async function acquireLock(client: KubeClient, opts: AcquireLockOptions):
   const { environment, holder, description } = opts;
   const leaseSeconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) {
-    throw new ZakenakError("usage", `lease duration must be a whole number of seconds ≥ 1, not ${leaseSeconds}`);
+    throw new ZakenakError(
+      "usage",
+      `lease duration must be a whole number of seconds ≥ 1, not ${leaseSeconds}`,
+    );
   }
   const pollMs = opts.pollMs ?? 400;
   const deadline = Date.now() + (opts.waitMs ?? 0);

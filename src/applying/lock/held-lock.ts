@@ -148,7 +148,9 @@ export class HeldLock {
       if (!fresh) return this.#markLost("the lock was deleted (forced unlock)");
       const info = lockInfoFromLease(this.environment, fresh);
       if (info?.holder !== this.holder) {
-        return this.#markLost(info ? `it is now held by ${info.description}` : "it was released by someone else");
+        return this.#markLost(
+          info ? `it is now held by ${info.description}` : "it was released by someone else",
+        );
       }
       current = fresh;
     }

@@ -20,7 +20,11 @@ export interface LockInfo {
  * What a Lease says about the lock, or undefined when it is free (no holder). Expiry is judged with
  * this machine's clock against the holder's renewTime, as Kubernetes leader election does.
  */
-export function lockInfoFromLease(environment: string, lease: KubeObject, now = new Date()): LockInfo | undefined {
+export function lockInfoFromLease(
+  environment: string,
+  lease: KubeObject,
+  now = new Date(),
+): LockInfo | undefined {
   const spec = leaseSpec(lease);
   if (spec.holderIdentity === undefined) return undefined;
   const leaseSeconds = spec.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;

@@ -7,7 +7,11 @@ import { pruneHistory } from "../../../src/applying/history/prune-history.js";
 import { readRevision } from "../../../src/applying/history/read-revision.js";
 import { type RecordRevisionInput, recordRevision } from "../../../src/applying/history/record-revision.js";
 import type { RevisionResult } from "../../../src/applying/history/revision.js";
-import { partSecretName, revisionSecretName, secretRef } from "../../../src/applying/history/revision-secret.js";
+import {
+  partSecretName,
+  revisionSecretName,
+  secretRef,
+} from "../../../src/applying/history/revision-secret.js";
 import { isZakenakError } from "../../../src/errors.js";
 import type { ConnectedKubeClient } from "../../../src/kube/connect-kube.js";
 import type { KubeObject } from "../../../src/planning/types.js";
@@ -47,7 +51,16 @@ const inventory = objects.map((o) => ({
 }));
 
 function input(environment: string, extra: Partial<RecordRevisionInput> = {}): RecordRevisionInput {
-  return { environment, sha: "abc123", ref: "main", trigger: "apply", actor: "alice", objects, inventory, ...extra };
+  return {
+    environment,
+    sha: "abc123",
+    ref: "main",
+    trigger: "apply",
+    actor: "alice",
+    objects,
+    inventory,
+    ...extra,
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -117,7 +130,10 @@ describe("revision history", () => {
       result: "failed",
       message: "health check failed:\n  Deployment ai/api not ready",
     });
-    expect(finished).toMatchObject({ result: "failed", message: "health check failed: Deployment ai/api not ready" });
+    expect(finished).toMatchObject({
+      result: "failed",
+      message: "health check failed: Deployment ai/api not ready",
+    });
     expect(finished.finishedAt?.getTime()).toBeGreaterThanOrEqual(rev.startedAt.getTime());
     const [listed] = await listRevisions(client, env);
     expect(listed).toEqual(finished);
@@ -175,7 +191,8 @@ describe("revision history", () => {
     await recordWithResults(env, ["succeeded"]);
     await finishRevision(client, env, 1, { result: "failed" });
     expect(await pruneHistory(client, env, 1)).toEqual([1]);
-    for (let k = 1; k <= 4; k++) expect(await client.get(secretRef(partSecretName(env, 1, k)))).toBeUndefined();
+    for (let k = 1; k <= 4; k++)
+      expect(await client.get(secretRef(partSecretName(env, 1, k)))).toBeUndefined();
   });
 
   it("reports a missing or altered part instead of truncating", async () => {
@@ -197,7 +214,9 @@ describe("revision history", () => {
     await client.create({ ...part2, metadata, data: { chunk: altered.toString("base64") } });
     const corrupt = await rejection(readRevision(client, env, 1));
     expect(isZakenakError(corrupt) && corrupt.code).toBe("revision-incomplete");
-    expect(corrupt.message).toMatch(/^revision 1 of \S+ is incomplete: its manifests do not match their recorded sha256/);
+    expect(corrupt.message).toMatch(
+      /^revision 1 of \S+ is incomplete: its manifests do not match their recorded sha256/,
+    );
   });
 
   it("reports a revision that does not exist", async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntil } from "../../../src/control-plane/wait-until.js";
-import { isZakenakError } from "../../../src/errors.js";
-import type { ConnectedKubeClient } from "../../../src/kube/connect-kube.js";
 import { acquireLock } from "../../../src/applying/lock/acquire-lock.js";
 import { forceUnlock } from "../../../src/applying/lock/force-unlock.js";
 import type { HeldLock } from "../../../src/applying/lock/held-lock.js";
 import { buildLease, leaseSpec, lockRef } from "../../../src/applying/lock/lock-lease.js";
 import { type LockInfo, readLock } from "../../../src/applying/lock/read-lock.js";
 import { ensureSystemNamespace } from "../../../src/applying/lock/system-namespace.js";
+import { waitUntil } from "../../../src/control-plane/wait-until.js";
+import { isZakenakError } from "../../../src/errors.js";
+import type { ConnectedKubeClient } from "../../../src/kube/connect-kube.js";
 import { connectTestKube, uniqueEnvironment } from "./test-kube.js";
 
 let client: ConnectedKubeClient;
@@ -43,7 +43,12 @@ describe("environment lock", () => {
     expect(await readLock(client, env)).toBeUndefined();
     const lock = await take(env, "alice");
     const info = await readLock(client, env);
-    expect(info).toMatchObject({ environment: env, holder: "alice", description: "alice (test)", expired: false });
+    expect(info).toMatchObject({
+      environment: env,
+      holder: "alice",
+      description: "alice (test)",
+      expired: false,
+    });
     expect(info?.expiresAt.getTime()).toBe((info?.renewedAt.getTime() ?? 0) + 30_000);
     const lease = await client.get(lockRef(env));
     // MicroTime, as the Lease API requires.
@@ -62,7 +67,9 @@ describe("environment lock", () => {
     const err = await rejection(acquireLock(client, { environment: env, holder: "bob", description: "bob" }));
     expect(isZakenakError(err) && err.code).toBe("locked");
     expect(err.message).toMatch(
-      new RegExp(`^environment ${env} is locked by alice \\(test\\) since \\S+Z \\(expires \\S+Z\\); wait, or run /unlock or zakenak unlock$`),
+      new RegExp(
+        `^environment ${env} is locked by alice \\(test\\) since \\S+Z \\(expires \\S+Z\\); wait, or run /unlock or zakenak unlock$`,
+      ),
     );
   });
 
@@ -143,7 +150,9 @@ describe("environment lock", () => {
     const env = uniqueEnvironment("lock-race");
     for (let round = 0; round < 3; round++) {
       const results = await Promise.allSettled(
-        ["a", "b", "c", "d"].map((h) => acquireLock(client, { environment: env, holder: `${h}${round}`, description: h })),
+        ["a", "b", "c", "d"].map((h) =>
+          acquireLock(client, { environment: env, holder: `${h}${round}`, description: h }),
+        ),
       );
       const winners = results.filter((r) => r.status === "fulfilled");
       expect(winners).toHaveLength(1);
@@ -206,7 +215,9 @@ describe("environment lock", () => {
     await forceUnlock(client, env);
     await take(env, "bob");
     await waitUntil(() => (alice.lost ? true : undefined), { timeoutMs: 10_000, what: "alice to notice" });
-    expect(() => alice.assertHeld()).toThrow(/lock on environment \S+ was lost: it is now held by bob \(test\)/);
+    expect(() => alice.assertHeld()).toThrow(
+      /lock on environment \S+ was lost: it is now held by bob \(test\)/,
+    );
     expect(lostReasons).toHaveLength(1);
     await alice.release();
     expect((await readLock(client, env))?.holder).toBe("bob");
