@@ -24,6 +24,7 @@ export interface RollbackOptions {
   holder: string;
   holderDescription: string;
   lockWaitMs: number;
+  leaseSeconds?: number;
   wait: boolean;
   log: (line: string) => void;
   onLockWait?: (current: LockInfo) => void;
@@ -48,6 +49,7 @@ export async function rollbackEnvironment(opts: RollbackOptions): Promise<Rollba
     holder: opts.holder,
     description: opts.holderDescription,
     waitMs: opts.lockWaitMs,
+    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
     ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
   });
   try {

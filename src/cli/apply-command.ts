@@ -4,8 +4,8 @@ import { applyEnvironment, currentInventory } from "../applying/apply-environmen
 import { liveDiff } from "../planning/live-diff.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
-import { renderText } from "../reporting/render-text.js";
 import { summarize } from "../planning/summarize-environment.js";
+import { renderText } from "../reporting/render-text.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import type { CliIo } from "./cli-io.js";
 import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
@@ -25,10 +25,12 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       "dry-run": { type: "boolean" },
       "no-wait": { type: "boolean" },
       "lock-timeout": { type: "string", default: "300" },
+      "lease-seconds": { type: "string", default: "30" },
     },
     strict: true,
   });
   const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
+  const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
   const session = await openCluster(values, io, "apply", true);
   try {
     const rendered = await renderEnvironment({
@@ -62,6 +64,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       holder: session.holder,
       holderDescription: session.holderDescription,
       lockWaitMs,
+      leaseSeconds,
       wait: !values["no-wait"],
       log,
       onLockWait: (info) => log(describeLockWait(session.environment.name, info)),

@@ -39,16 +39,27 @@ export interface ClusterSession {
  * Finds the environment (in `.zakenak.yaml` when the repository has one; rollback, history and unlock
  * also work without it) and connects to its cluster: `--context`, else the environment's kubeContext.
  */
-export async function openCluster(args: ClusterArgs, io: CliIo, command: string, needsConfig = false): Promise<ClusterSession> {
+export async function openCluster(
+  args: ClusterArgs,
+  io: CliIo,
+  command: string,
+  needsConfig = false,
+): Promise<ClusterSession> {
   if (!args.env) throw new ZakenakError("usage", `${command} needs --env NAME`);
   const repoDir = resolve(io.cwd, args.repo ?? ".");
   let environment: ClusterSession["environment"] = { name: args.env };
   try {
-    const config = await loadConfig(repoDir, RULES.map((r) => r.id));
+    const config = await loadConfig(
+      repoDir,
+      RULES.map((r) => r.id),
+    );
     const found = config.environments.find((e) => e.name === args.env);
     if (!found) {
       const known = config.environments.map((e) => e.name).join(", ");
-      throw new ZakenakError("usage", `unknown environment "${args.env}" in ${CONFIG_FILE} (known: ${known})`);
+      throw new ZakenakError(
+        "usage",
+        `unknown environment "${args.env}" in ${CONFIG_FILE} (known: ${known})`,
+      );
     }
     environment = found;
   } catch (err) {

@@ -14,16 +14,23 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     options: { ...CLUSTER_OPTIONS, format: { type: "string", default: "text" } },
     strict: true,
   });
-  if (values.format !== "text" && values.format !== "json") throw new ZakenakError("usage", "--format must be one of text, json");
+  if (values.format !== "text" && values.format !== "json")
+    throw new ZakenakError("usage", "--format must be one of text, json");
   const session = await openCluster(values, io, "history");
   try {
     const env = session.environment.name;
-    const [revisions, lock] = await Promise.all([listRevisions(session.client, env), readLock(session.client, env)]);
+    const [revisions, lock] = await Promise.all([
+      listRevisions(session.client, env),
+      readLock(session.client, env),
+    ]);
     if (values.format === "json") {
       io.stdout.write(`${JSON.stringify({ environment: env, lock: lock ?? null, revisions }, null, 2)}\n`);
       return 0;
     }
-    if (lock && !lock.expired) io.stdout.write(`locked by ${escapeControl(lock.description)} since ${lock.acquiredAt?.toISOString() ?? "?"}\n`);
+    if (lock && !lock.expired)
+      io.stdout.write(
+        `locked by ${escapeControl(lock.description)} since ${lock.acquiredAt?.toISOString() ?? "?"}\n`,
+      );
     if (revisions.length === 0) {
       io.stdout.write(`no revisions recorded for ${env}\n`);
       return 0;
@@ -50,6 +57,9 @@ function historyTable(revisions: RevisionSummary[]): string {
   const head = ["REV", "RESULT", "TRIGGER", "SHA", "REF", "ACTOR", "STARTED", "OBJECTS", "MESSAGE"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join("  ").trimEnd();
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
   return `${[line(head), ...rows.map(line)].map(escapeControl).join("\n")}\n`;
 }

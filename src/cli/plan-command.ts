@@ -5,8 +5,8 @@ import { renderJson } from "../reporting/render-json.js";
 import { renderMarkdown } from "../reporting/render-markdown.js";
 import { renderText } from "../reporting/render-text.js";
 import type { CliIo } from "./cli-io.js";
-import { useColor } from "./use-color.js";
 import { reportRenderErrors, runPlan } from "./run-plan.js";
+import { useColor } from "./use-color.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -30,7 +30,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     strict: true,
   });
   const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new ZakenakError("usage", `--format must be one of ${FORMATS.join(", ")}`);
+  if (!FORMATS.includes(format))
+    throw new ZakenakError("usage", `--format must be one of ${FORMATS.join(", ")}`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
     throw new ZakenakError("usage", `--limit must be a positive whole number, got "${values.limit}"`);
@@ -50,15 +51,15 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
         io,
       )
     : await runPlan(
-    {
-      ...(values.repo !== undefined ? { repo: values.repo } : {}),
-      ...(values.base !== undefined ? { base: values.base } : {}),
-      ...(values.head !== undefined ? { head: values.head } : {}),
-      ...(values.env ? { env: values.env } : {}),
-      noCache: values["no-cache"] === true,
-    },
-    io,
-  );
+        {
+          ...(values.repo !== undefined ? { repo: values.repo } : {}),
+          ...(values.base !== undefined ? { base: values.base } : {}),
+          ...(values.head !== undefined ? { head: values.head } : {}),
+          ...(values.env ? { env: values.env } : {}),
+          noCache: values["no-cache"] === true,
+        },
+        io,
+      );
   if (format === "json") io.stdout.write(renderJson(plan));
   else if (format === "markdown") io.stdout.write(`${renderMarkdown(plan, limit ? { limit } : {})}\n`);
   else io.stdout.write(renderText(plan, { color: useColor(io) }));

@@ -14,6 +14,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
       to: { type: "string" },
       "no-wait": { type: "boolean" },
       "lock-timeout": { type: "string", default: "300" },
+      "lease-seconds": { type: "string", default: "30" },
     },
     strict: true,
   });
@@ -22,6 +23,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
     throw new ZakenakError("usage", `--to must be a revision number, got "${values.to}"`);
   }
   const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
+  const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
   const session = await openCluster(values, io, "rollback");
   try {
     const log = (line: string) => io.stderr.write(`${line}\n`);
@@ -33,6 +35,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
       holder: session.holder,
       holderDescription: session.holderDescription,
       lockWaitMs,
+      leaseSeconds,
       wait: !values["no-wait"],
       log,
       onLockWait: (info) => log(describeLockWait(session.environment.name, info)),

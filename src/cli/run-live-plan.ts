@@ -20,10 +20,14 @@ export interface LivePlanArgs {
 /** `zakenak plan --live`: each environment's render against its own cluster (its kubeContext). */
 export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> {
   const repoDir = resolve(io.cwd, args.repo ?? ".");
-  const config = await loadConfig(repoDir, RULES.map((r) => r.id));
+  const config = await loadConfig(
+    repoDir,
+    RULES.map((r) => r.id),
+  );
   const known = config.environments.map((e) => e.name);
   for (const e of args.env ?? []) {
-    if (!known.includes(e)) throw new ZakenakError("usage", `unknown environment "${e}" (known: ${known.join(", ")})`);
+    if (!known.includes(e))
+      throw new ZakenakError("usage", `unknown environment "${e}" (known: ${known.join(", ")})`);
   }
   const selected = config.environments.filter((e) => !args.env?.length || args.env.includes(e.name));
   const cache = diskRenderCache(join(cacheRoot(io.env), "renders"));
@@ -38,7 +42,13 @@ export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> 
       env: io.env,
     });
     try {
-      const out = await planLive({ client, repoDir, ...(args.head ? { head: args.head } : {}), environment: env.name, cache });
+      const out = await planLive({
+        client,
+        repoDir,
+        ...(args.head ? { head: args.head } : {}),
+        environment: env.name,
+        cache,
+      });
       environments.push(out.plan);
       head = out.head;
       server = client.server;

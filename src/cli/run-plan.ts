@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.js";
 import { planRepository } from "../planning/plan-repository.js";
+import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.js";
 import type { Plan } from "../planning/types.js";
 import { createProgress } from "../reporting/progress.js";
 import { cacheRoot } from "../tools/cache-root.js";

@@ -9,7 +9,11 @@ export async function unlockCommand(args: string[], io: CliIo): Promise<number> 
   const session = await openCluster(values, io, "unlock");
   try {
     const former = await forceUnlock(session.client, session.environment.name);
-    io.stdout.write(former ? `unlocked ${session.environment.name} (was held by ${former})\n` : `${session.environment.name} was not locked\n`);
+    io.stdout.write(
+      former
+        ? `unlocked ${session.environment.name} (was held by ${former})\n`
+        : `${session.environment.name} was not locked\n`,
+    );
     return 0;
   } finally {
     session.client.close();

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../planning/types.js";
 import type { ApiDiscovery } from "./api-discovery.js";
 import type { ApplyOptions, KubeClient, ListOptions, ObjectRef, ResourceInfo } from "./kube-client.js";
-import { kubeErrorFromResponse, type RequestDescription } from "./kube-error-from-response.js";
+import type { RequestDescription } from "./kube-error-from-response.js";
 import type { KubeHttp, KubeRequest } from "./kube-http.js";
 import { describeObject, resourcePath } from "./resource-path.js";
 import { identityScrubber, type Scrubber, secretScrubber } from "./secret-scrubber.js";
@@ -30,10 +30,8 @@ export class HttpKubeClient implements KubeClient {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const { info, namespace } = await this.locate(ref.apiVersion, ref.kind, ref.namespace);
     const req = this.request("GET", resourcePath(info, namespace, ref.name), "get", ref, namespace);
-    const res = await this.http.send(req);
-    if (res.status === 404) return undefined;
-    if (res.status >= 300) throw kubeErrorFromResponse(res.status, res.body, req.describe);
-    return res.body as KubeObject;
+    const res = await this.http.call(req, [404]);
+    return res.status === 404 ? undefined : (res.body as KubeObject);
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
@@ -84,10 +82,8 @@ export class HttpKubeClient implements KubeClient {
     const { info, namespace } = await this.locate(ref.apiVersion, ref.kind, ref.namespace);
     const path = `${resourcePath(info, namespace, ref.name)}?propagationPolicy=Background`;
     const req = this.request("DELETE", path, "delete", ref, namespace);
-    const res = await this.http.send(req);
-    if (res.status === 404) return false;
-    if (res.status >= 300) throw kubeErrorFromResponse(res.status, res.body, req.describe);
-    return true;
+    const res = await this.http.call(req, [404]);
+    return res.status !== 404;
   }
 
   async waitForCrd(name: string, timeoutMs: number): Promise<void> {

@@ -34,6 +34,8 @@ export interface KubeApiErrorOptions {
   reason?: string;
   causes?: StatusCause[];
   conflicts?: FieldConflict[];
+  /** The server's Retry-After, in seconds (429 and some 5xx). */
+  retryAfterSeconds?: number;
   retryable?: boolean;
   cause?: unknown;
 }
@@ -46,6 +48,8 @@ export class KubeApiError extends ZakenakError {
   readonly causes: StatusCause[];
   /** Fields owned by other managers (for `apply-conflict`). */
   readonly conflicts: FieldConflict[];
+  /** How long the server asked callers to wait before retrying, when it said. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: KubeErrorCode, message: string, opts: KubeApiErrorOptions = {}) {
     super(code, message, { retryable: opts.retryable, cause: opts.cause });
@@ -54,6 +58,7 @@ export class KubeApiError extends ZakenakError {
     this.reason = opts.reason;
     this.causes = opts.causes ?? [];
     this.conflicts = opts.conflicts ?? [];
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }
 

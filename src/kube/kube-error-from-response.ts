@@ -45,7 +45,12 @@ function conflictsOf(causes: StatusCause[]): FieldConflict[] {
 }
 
 /** The error for a non-2xx response. `body` is the parsed JSON, or the raw text when it was not JSON. */
-export function kubeErrorFromResponse(status: number, body: unknown, req: RequestDescription): KubeApiError {
+export function kubeErrorFromResponse(
+  status: number,
+  body: unknown,
+  req: RequestDescription,
+  retryAfterSeconds?: number,
+): KubeApiError {
   const st = asStatus(body);
   const reason = typeof st?.reason === "string" ? st.reason : undefined;
   const serverMessage =
@@ -82,7 +87,7 @@ export function kubeErrorFromResponse(status: number, body: unknown, req: Reques
   if (status === 403) return new KubeApiError("forbidden", message, base);
   // Overload (429), and 5xx from the server, its etcd, a webhook or a proxy in front: all transient.
   if (status === 429 || status >= 500) {
-    return new KubeApiError("cluster-unavailable", message, { ...base, retryable: true });
+    return new KubeApiError("cluster-unavailable", message, { ...base, retryAfterSeconds, retryable: true });
   }
   return new KubeApiError("internal", message, base);
 }

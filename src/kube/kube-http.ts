@@ -29,6 +29,7 @@ export interface KubeResponse {
   contentType: string;
   /** Parsed JSON when the server sent JSON, else the text. */
   body: unknown;
+  retryAfterSeconds?: number;
 }
 
 type HeaderMap = Record<string, string>;
@@ -106,11 +107,11 @@ export class KubeHttp {
     }
   }
 
-  /** Sends one request and throws a classified `KubeApiError` for any non-2xx status. */
-  async call(req: KubeRequest): Promise<KubeResponse> {
+  /** Sends one request and throws a classified `KubeApiError` for any non-2xx status not in `allow`. */
+  async call(req: KubeRequest, allow: readonly number[] = []): Promise<KubeResponse> {
     const res = await this.send(req);
-    if (res.status >= 200 && res.status < 300) return res;
-    throw kubeErrorFromResponse(res.status, res.body, req.describe);
+    if ((res.status >= 200 && res.status < 300) || allow.includes(res.status)) return res;
+    throw kubeErrorFromResponse(res.status, res.body, req.describe, res.retryAfterSeconds);
   }
 
   /** Closes idle pooled sockets so the process can exit. */
@@ -149,7 +150,13 @@ export class KubeHttp {
         response.on("end", () => {
           const contentType = String(response.headers["content-type"] ?? "");
           const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: response.statusCode ?? 0, contentType, body: parseBody(text, contentType) });
+          const retryAfter = Number(response.headers["retry-after"]);
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType,
+            body: parseBody(text, contentType),
+            ...(retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+          });
         });
       });
       request.end(payload);

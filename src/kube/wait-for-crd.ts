@@ -2,7 +2,6 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ApiDiscovery, mappingKey } from "./api-discovery.js";
 import { KubeApiError } from "./kube-api-error.js";
-import { kubeErrorFromResponse } from "./kube-error-from-response.js";
 import type { KubeHttp } from "./kube-http.js";
 import { identityScrubber } from "./secret-scrubber.js";
 
@@ -52,7 +51,10 @@ export async function waitForCrd(
 
   let crd: Crd | undefined;
   for (;;) {
-    const res = await http.send({ method: "GET", path: `${CRD_PATH}/${encodeURIComponent(name)}`, describe });
+    const res = await http.call(
+      { method: "GET", path: `${CRD_PATH}/${encodeURIComponent(name)}`, describe },
+      [404],
+    );
     if (res.status === 200) {
       crd = res.body as Crd;
       const conditions = crd.status?.conditions ?? [];
@@ -65,8 +67,6 @@ export async function waitForCrd(
         );
       }
       if (conditions.some((c) => c.type === "Established" && c.status === "True")) break;
-    } else if (res.status !== 404) {
-      throw kubeErrorFromResponse(res.status, res.body, describe);
     }
     await pause(res.status === 404 ? "it does not exist" : "not Established yet");
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../src/planning/types.js";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
+import type { KubeObject } from "../../src/planning/types.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
 const cluster = useTestCluster();
@@ -43,14 +43,18 @@ describe("apply", () => {
     const again = await cluster.kube.apply(cm);
     expect((again.metadata as { resourceVersion: string }).resourceVersion).toBe(firstVersion);
     const stored = await cluster.kube.get(ref(cm));
-    expect((stored?.metadata as { managedFields: { manager: string }[] }).managedFields[0]?.manager).toBe("zakenak");
+    expect(stored?.metadata.managedFields).toEqual([
+      expect.objectContaining({ manager: "zakenak", operation: "Apply" }),
+    ]);
   });
 
   it("puts a namespaced object without a namespace into the context's namespace", async () => {
     const name = `cm-${uniqueSuffix()}`;
     await cluster.kube.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { a: "1" } });
     expect(cluster.kube.defaultNamespace).toBe("default");
-    expect(await cluster.kube.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "default", name })).toBeDefined();
+    expect(
+      await cluster.kube.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "default", name }),
+    ).toBeDefined();
     await cluster.kube.delete({ apiVersion: "v1", kind: "ConfigMap", namespace: "default", name });
   });
 
@@ -71,7 +75,9 @@ describe("apply", () => {
   it("dry-runs a change to an existing object without storing it", async () => {
     const cm = configMap(`cm-${uniqueSuffix()}`, { value: "old" });
     await cluster.kube.apply(cm);
-    const preview = await cluster.kube.apply(configMap(cm.metadata.name ?? "", { value: "new" }), { dryRun: true });
+    const preview = await cluster.kube.apply(configMap(cm.metadata.name ?? "", { value: "new" }), {
+      dryRun: true,
+    });
     expect(preview.data).toEqual({ value: "new" });
     expect((await cluster.kube.get(ref(cm)))?.data).toEqual({ value: "old" });
   });
@@ -136,6 +142,6 @@ describe("applyStatus", () => {
     expect(result.status).toMatchObject({ availableReplicas: 2, readyReplicas: 2 });
     const stored = await cluster.kube.get(ref(dep));
     expect(stored?.status).toMatchObject(status);
-    expect((stored?.spec as { replicas: number }).replicas).toBe(2);
+    expect(stored?.spec).toMatchObject({ replicas: 2 });
   });
 });

@@ -16,8 +16,9 @@ let server: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "zakenak-kube-connect-"));
-  server = (parse(await readFile(cluster.kubeconfigPath, "utf8")) as { clusters: { cluster: { server: string } }[] })
-    .clusters[0]?.cluster.server as string;
+  server = (
+    parse(await readFile(cluster.kubeconfigPath, "utf8")) as { clusters: { cluster: { server: string } }[] }
+  ).clusters[0]?.cluster.server as string;
 });
 
 afterAll(async () => {
@@ -65,7 +66,11 @@ describe("connectKube", () => {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRoleBinding",
       metadata: { name: `${cluster.namespace}-${sa}` },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "zakenak-test-view-namespaces" },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: "zakenak-test-view-namespaces",
+      },
       subjects: [{ kind: "ServiceAccount", name: sa, namespace: cluster.namespace }],
     });
     await cluster.kube.apply({
@@ -78,7 +83,11 @@ describe("connectKube", () => {
     const tokenRequest = await http.call({
       method: "POST",
       path: `/api/v1/namespaces/${cluster.namespace}/serviceaccounts/${sa}/token`,
-      body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } },
+      body: {
+        apiVersion: "authentication.k8s.io/v1",
+        kind: "TokenRequest",
+        spec: { expirationSeconds: 3600 },
+      },
       describe: { action: "request token for", target: sa, server, scrub: (t) => t },
     });
     http.close();
@@ -86,13 +95,19 @@ describe("connectKube", () => {
     await mkdir(saDir, { recursive: true });
     await writeFile(join(saDir, "token"), (tokenRequest.body as { status: { token: string } }).status.token);
     await writeFile(join(saDir, "namespace"), cluster.namespace);
-    const caPath = (parse(await readFile(cluster.kubeconfigPath, "utf8")) as {
-      clusters: { cluster: { "certificate-authority": string } }[];
-    }).clusters[0]?.cluster["certificate-authority"] as string;
+    const caPath = (
+      parse(await readFile(cluster.kubeconfigPath, "utf8")) as {
+        clusters: { cluster: { "certificate-authority": string } }[];
+      }
+    ).clusters[0]?.cluster["certificate-authority"] as string;
     await copyFile(caPath, join(saDir, "ca.crt"));
     const { hostname, port } = new URL(server);
 
-    const env = { KUBERNETES_SERVICE_HOST: hostname, KUBERNETES_SERVICE_PORT: port, HOME: join(dir, "nohome") };
+    const env = {
+      KUBERNETES_SERVICE_HOST: hostname,
+      KUBERNETES_SERVICE_PORT: port,
+      HOME: join(dir, "nohome"),
+    };
     expect(await reachesCluster({ env, serviceAccountDir: saDir })).toBe(server);
     const kube = await connectKube({ env, serviceAccountDir: saDir });
     expect(kube.defaultNamespace).toBe(cluster.namespace);

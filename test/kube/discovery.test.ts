@@ -4,9 +4,36 @@ import { connectKube } from "../../src/kube/connect-kube.js";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
 import { KubeHttp } from "../../src/kube/kube-http.js";
 import { loadKubeconfig } from "../../src/kube/load-kubeconfig.js";
+import type { KubeObject } from "../../src/planning/types.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
 const cluster = useTestCluster();
+
+function crd(group: string, plural: string, kind: string): KubeObject {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: "Namespaced",
+      names: { plural, kind },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: { spec: { type: "object", properties: { size: { type: "integer" } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
 
 describe("resource()", () => {
   it("maps a core kind", async () => {
@@ -30,7 +57,10 @@ describe("resource()", () => {
   });
 
   it("maps a cluster-scoped kind", async () => {
-    expect(await cluster.kube.resource("v1", "Namespace")).toMatchObject({ plural: "namespaces", namespaced: false });
+    expect(await cluster.kube.resource("v1", "Namespace")).toMatchObject({
+      plural: "namespaces",
+      namespaced: false,
+    });
     expect(await cluster.kube.resource("rbac.authorization.k8s.io/v1", "ClusterRole")).toMatchObject({
       plural: "clusterroles",
       namespaced: false,
@@ -78,29 +108,7 @@ describe("a CRD applied in the same run", () => {
     // Another client whose discovery cache predates the CRD: it must refresh on the miss.
     const other = await connectKube({ kubeconfig: cluster.kubeconfigPath });
     await other.resource("v1", "ConfigMap");
-    await cluster.kube.apply({
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name },
-      spec: {
-        group,
-        scope: "Namespaced",
-        names: { plural: "widgets", singular: "widget", kind: "Widget", listKind: "WidgetList" },
-        versions: [
-          {
-            name: "v1",
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: "object",
-                properties: { spec: { type: "object", properties: { size: { type: "integer" } } } },
-              },
-            },
-          },
-        ],
-      },
-    });
+    await cluster.kube.apply(crd(group, "widgets", "Widget"));
 
     await cluster.kube.waitForCrd(name, 30_000);
 
@@ -122,6 +130,16 @@ describe("a CRD applied in the same run", () => {
     expect(applied).toMatchObject({ kind: "Widget", spec: { size: 3 } });
     const listed = await cluster.kube.list(`${group}/v1`, "Widget", { namespace: cluster.namespace });
     expect(listed.map((w) => w.metadata.name)).toEqual(["w1"]);
+  });
+
+  it("fails fast on a CRD whose names clash with another", async () => {
+    const group = `t${uniqueSuffix()}.zakenak.test`;
+    await cluster.kube.apply(crd(group, "widgets", "Widget"));
+    await cluster.kube.waitForCrd(`widgets.${group}`, 30_000);
+    await cluster.kube.apply(crd(group, "gizmos", "Widget"));
+    const error = await cluster.kube.waitForCrd(`gizmos.${group}`, 30_000).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "invalid", reason: "KindConflict" });
+    expect((error as Error).message).toContain(`CustomResourceDefinition gizmos.${group} will not be served`);
   });
 
   it("times out on a CRD that does not exist", async () => {

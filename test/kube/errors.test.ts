@@ -100,10 +100,7 @@ describe("rejected objects", () => {
 
     const value = `hunter2-${uniqueSuffix()}`;
     const encoded = Buffer.from(value).toString("base64");
-    for (const secret of [
-      { stringData: { password: value } },
-      { data: { password: encoded } },
-    ]) {
+    for (const secret of [{ stringData: { password: value } }, { data: { password: encoded } }]) {
       const error = await cluster.kube
         .apply({
           apiVersion: "v1",
@@ -122,8 +119,16 @@ describe("rejected objects", () => {
       expect(everything).not.toContain(value);
       expect(everything).not.toContain(encoded);
     }
-    await cluster.kube.delete({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding", name: policy });
-    await cluster.kube.delete({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", name: policy });
+    await cluster.kube.delete({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      name: policy,
+    });
+    await cluster.kube.delete({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      name: policy,
+    });
   });
 });
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { kubeErrorFromResponse } from "../../src/kube/kube-error-from-response.js";
 
 describe("kubeErrorFromResponse", () => {
-  const describeReq = { action: "apply", target: "Deployment ai/ollama", server: "https://k", scrub: (t: string) => t };
+  const describeReq = {
+    action: "apply",
+    target: "Deployment ai/ollama",
+    server: "https://k",
+    scrub: (t: string) => t,
+  };
 
   it("classifies server overload and failures as retryable cluster-unavailable", () => {
     for (const status of [429, 500, 502, 503, 504]) {
@@ -21,8 +26,16 @@ describe("kubeErrorFromResponse", () => {
       message: "Apply failed with 2 conflicts",
       details: {
         causes: [
-          { reason: "FieldManagerConflict", message: 'conflict with "kubectl-edit" using apps/v1', field: ".spec.replicas" },
-          { reason: "FieldManagerConflict", message: 'conflict with "helm" using apps/v1', field: ".metadata.labels.app" },
+          {
+            reason: "FieldManagerConflict",
+            message: 'conflict with "kubectl-edit" using apps/v1',
+            field: ".spec.replicas",
+          },
+          {
+            reason: "FieldManagerConflict",
+            message: 'conflict with "helm" using apps/v1',
+            field: ".metadata.labels.app",
+          },
         ],
       },
     };

@@ -47,7 +47,9 @@ async function serve(
     stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
+      clusters: [
+        { name: "c", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } },
+      ],
       users: [{ name: "u", user: { token: "t0k3n" } }],
       contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
       "current-context": "x",
@@ -94,7 +96,9 @@ describe("KubeHttp", () => {
 
   it("gives up on a server that does not answer", async () => {
     const kube = await serve(() => {}, 200);
-    const error = await kube.call({ method: "GET", path: "/api", describe: describeReq }).catch((e: unknown) => e);
+    const error = await kube
+      .call({ method: "GET", path: "/api", describe: describeReq })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "cluster-unavailable", retryable: true });
     expect((error as Error).message).toContain("no response within 200 ms");
   });
@@ -104,8 +108,27 @@ describe("KubeHttp", () => {
       res.statusCode = 503;
       res.end("upstream connect error");
     });
-    const error = await kube.call({ method: "GET", path: "/api", describe: describeReq }).catch((e: unknown) => e);
+    const error = await kube
+      .call({ method: "GET", path: "/api", describe: describeReq })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "cluster-unavailable", status: 503, retryable: true });
     expect((error as Error).message).toBe("get ConfigMap a/b: HTTP 503: upstream connect error");
+  });
+
+  it("passes on the server's Retry-After", async () => {
+    const kube = await serve((_req, res) => {
+      res.writeHead(429, { "Content-Type": "application/json", "Retry-After": "3" });
+      res.end(JSON.stringify({ kind: "Status", reason: "TooManyRequests", message: "too many requests" }));
+    });
+    const error = await kube
+      .call({ method: "GET", path: "/api", describe: describeReq })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "cluster-unavailable",
+      status: 429,
+      reason: "TooManyRequests",
+      retryable: true,
+      retryAfterSeconds: 3,
+    });
   });
 });

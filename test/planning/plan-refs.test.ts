@@ -31,18 +31,20 @@ async function changesBetween(base: string | null, head: string): Promise<string
 }
 
 describe("planning git refs", () => {
-  it("plans the committed tree even when .gitattributes marks files export-ignore", async () => {
+  // Apply after a merge renders a checkout; a plan of a ref must show exactly what that checkout holds.
+  it("renders a ref exactly like a checkout of it, whatever .gitattributes export-ignore says", async () => {
     const base = repo.commit("base");
-    // What gets applied is the commit; a plan that skipped this file would hide it from review.
     repo.write({
       ".gitattributes": "manifests/hidden.yaml export-ignore\n",
       "manifests/hidden.yaml": configMapYaml("hidden"),
     });
     const head = repo.commit("hide a change from the plan");
+    const checkout = await planRepository({ repoDir: repo.dir, base, cache: noRenderCache });
+    expect(checkout.environments[0]?.summary.create).toBe(1);
     expect(await changesBetween(base, head)).toEqual(["create ConfigMap/hidden"]);
   });
 
-  it("plans committed file contents verbatim, without export-subst placeholders expanded", async () => {
+  it("renders committed file contents verbatim, without expanding export-subst placeholders", async () => {
     const base = repo.commit("base");
     repo.write({
       ".gitattributes": "manifests/** export-subst\n",
