@@ -13,12 +13,12 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RSS_METHOD } from "./lib/process.mjs";
-import { runMeasured, runSetup } from "./lib/process.mjs";
+import { RSS_METHOD, runMeasured, runSetup } from "./lib/process.mjs";
 import { describeSamples, median } from "./lib/stats.mjs";
 
 export const name = "plan";
-export const description = "zakenak plan of 40 Helm releases (5 changed), cold and warm render cache, vs a helm template loop";
+export const description =
+  "zakenak plan of 40 Helm releases (5 changed), cold and warm render cache, vs a helm template loop";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WORK = join(ROOT, "bench", "work", "plan");
@@ -40,11 +40,22 @@ export async function run({ runs, log }) {
 
   const t0 = Date.now();
   generateRepository(helm);
-  log(`generated ${REPO}: ${RELEASES.length} releases, head changes ${CHANGED.join(", ")} (${Date.now() - t0} ms)`);
+  log(
+    `generated ${REPO}: ${RELEASES.length} releases, head changes ${CHANGED.join(", ")} (${Date.now() - t0} ms)`,
+  );
   const baselineScript = writeBaselineScript();
   const outDir = join(WORK, "out");
 
-  const zakenakArgs = [join(ROOT, "bin", "zakenak.js"), "plan", "--repo", REPO, "--base", "HEAD~1", "--format", "json"];
+  const zakenakArgs = [
+    join(ROOT, "bin", "zakenak.js"),
+    "plan",
+    "--repo",
+    REPO,
+    "--base",
+    "HEAD~1",
+    "--format",
+    "json",
+  ];
   const planOut = join(WORK, "plan.json");
   const childEnv = (cacheDir) => ({
     ...process.env,
@@ -67,14 +78,31 @@ export async function run({ runs, log }) {
   const baseline = async () => {
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
-    return runMeasured("bash", [baselineScript, helm, outDir], { cwd: REPO, label: "baseline helm template loop" });
+    return runMeasured("bash", [baselineScript, helm, outDir], {
+      cwd: REPO,
+      label: "baseline helm template loop",
+    });
   };
   const helmOnce = () =>
-    runMeasured(helm, ["template", "svc-01", "charts/svc-01", "--include-crds", "--skip-tests", "--namespace", "svc-01", "--values", "values/svc-01.yaml"], {
-      cwd: REPO,
-      env: { ...process.env, HELM_NO_PLUGINS: "1" },
-      label: "single helm template",
-    });
+    runMeasured(
+      helm,
+      [
+        "template",
+        "svc-01",
+        "charts/svc-01",
+        "--include-crds",
+        "--skip-tests",
+        "--namespace",
+        "svc-01",
+        "--values",
+        "values/svc-01.yaml",
+      ],
+      {
+        cwd: REPO,
+        env: { ...process.env, HELM_NO_PLUGINS: "1" },
+        label: "single helm template",
+      },
+    );
 
   const samples = { baseline: [], cold: [], warm: [], coldRss: [], warmRss: [], helmRss: [] };
   // Interleaved so that drift (thermal, noisy neighbours) hits baseline and zakenak alike; iteration 0 is the warm-up.
@@ -169,16 +197,24 @@ function checkPlan(file, label) {
   const plan = JSON.parse(readFileSync(file, "utf8"));
   const env = plan.environments?.[0];
   const problems = [];
-  if (plan.environments?.length !== 1 || env.environment !== "dev") problems.push("expected one environment dev");
+  if (plan.environments?.length !== 1 || env.environment !== "dev")
+    problems.push("expected one environment dev");
   else {
-    if (!env.valid) problems.push(`environment not valid: ${JSON.stringify(env.findings.filter((f) => f.severity === "error"))}`);
-    if (env.releases.length !== RELEASES.length) problems.push(`${env.releases.length} releases, expected ${RELEASES.length}`);
+    if (!env.valid)
+      problems.push(
+        `environment not valid: ${JSON.stringify(env.findings.filter((f) => f.severity === "error"))}`,
+      );
+    if (env.releases.length !== RELEASES.length)
+      problems.push(`${env.releases.length} releases, expected ${RELEASES.length}`);
     const errors = env.releases.filter((r) => r.error);
-    if (errors.length) problems.push(`render errors: ${errors.map((r) => `${r.release}: ${r.error}`).join("; ")}`);
+    if (errors.length)
+      problems.push(`render errors: ${errors.map((r) => `${r.release}: ${r.error}`).join("; ")}`);
     const changed = env.releases.filter((r) => r.changes.length > 0).map((r) => r.release);
-    if (changed.join() !== CHANGED.join()) problems.push(`changed releases ${changed.join(", ")}, expected ${CHANGED.join(", ")}`);
+    if (changed.join() !== CHANGED.join())
+      problems.push(`changed releases ${changed.join(", ")}, expected ${CHANGED.join(", ")}`);
   }
-  if (problems.length) throw new Error(`zakenak plan (${label}) gave an unexpected plan:\n  ${problems.join("\n  ")}`);
+  if (problems.length)
+    throw new Error(`zakenak plan (${label}) gave an unexpected plan:\n  ${problems.join("\n  ")}`);
 }
 
 function valuesFor(release, index, head) {
@@ -209,25 +245,49 @@ function generateRepository(helm) {
   mkdirSync(join(REPO, "charts"), { recursive: true });
   mkdirSync(join(REPO, "values"), { recursive: true });
   // Each release gets its own chart, as `helm create <name>` makes it.
-  for (const r of RELEASES) runSetup(helm, ["create", join(REPO, "charts", r)], { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
+  for (const r of RELEASES)
+    runSetup(helm, ["create", join(REPO, "charts", r)], { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
   const config = [
     "environments:",
     "  - name: dev",
     "    branch: develop",
     "releases:",
-    ...RELEASES.flatMap((r) => [`  - name: ${r}`, `    namespace: ${r}`, `    chart: charts/${r}`, "    values:", `      - values/${r}.yaml`]),
+    ...RELEASES.flatMap((r) => [
+      `  - name: ${r}`,
+      `    namespace: ${r}`,
+      `    chart: charts/${r}`,
+      "    values:",
+      `      - values/${r}.yaml`,
+    ]),
     "",
   ].join("\n");
   writeFileSync(join(REPO, ".zakenak.yaml"), config);
-  const writeValues = (head) => RELEASES.forEach((r, i) => writeFileSync(join(REPO, "values", `${r}.yaml`), valuesFor(r, i, head)));
+  const writeValues = (head) => {
+    for (const [i, r] of RELEASES.entries())
+      writeFileSync(join(REPO, "values", `${r}.yaml`), valuesFor(r, i, head));
+  };
   writeValues(false);
   const git = (...args) =>
     runSetup(
       "git",
-      ["-c", "user.name=Zakenak Bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args],
+      [
+        "-c",
+        "user.name=Zakenak Bench",
+        "-c",
+        "user.email=bench@example.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        ...args,
+      ],
       {
         cwd: REPO,
-        env: { ...process.env, GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z" },
+        env: {
+          ...process.env,
+          GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z",
+          GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z",
+        },
       },
     );
   git("init", "-q", "-b", "develop");

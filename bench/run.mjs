@@ -45,13 +45,15 @@ function parseArgs(argv) {
     else if (a === "--runs" || a.startsWith("--runs=")) {
       const v = a.includes("=") ? a.slice("--runs=".length) : argv[++i];
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--runs must be a positive whole number, got "${v}"`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--runs must be a positive whole number, got "${v}"`);
       opts.runs = n;
     } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else opts.names.push(a);
   }
   for (const n of opts.names) {
-    if (!(n in REGISTRY)) throw new UsageError(`unknown benchmark "${n}" (known: ${Object.keys(REGISTRY).join(", ")})`);
+    if (!(n in REGISTRY))
+      throw new UsageError(`unknown benchmark "${n}" (known: ${Object.keys(REGISTRY).join(", ")})`);
   }
   return opts;
 }
@@ -66,7 +68,9 @@ function round(v, digits = 3) {
 function toRecord(r) {
   const goal = formatGoal(r.goal);
   const v = verdict(r);
-  const goalText = goal ? ` Goal ${goal}${r.goal.context ? ` ${r.goal.context}` : ""}: ${v || "not judged"}.` : "";
+  const goalText = goal
+    ? ` Goal ${goal}${r.goal.context ? ` ${r.goal.context}` : ""}: ${v || "not judged"}.`
+    : "";
   return {
     name: r.name,
     value: round(r.value),
@@ -92,7 +96,8 @@ async function main() {
     return 0;
   }
   if (opts.list) {
-    for (const [name, load] of Object.entries(REGISTRY)) console.log(`${name}\t${(await load()).description ?? ""}`);
+    for (const [name, load] of Object.entries(REGISTRY))
+      console.log(`${name}\t${(await load()).description ?? ""}`);
     return 0;
   }
   const major = Number(process.versions.node.split(".")[0]);
@@ -119,13 +124,18 @@ async function main() {
     try {
       const rs = await bench.run({ runs: opts.runs, log: (msg) => console.log(`  ${msg}`), machine });
       for (const r of rs) {
-        r.ratio = typeof r.value === "number" && typeof r.baselineValue === "number" && r.baselineValue !== 0 ? r.value / r.baselineValue : null;
+        r.ratio =
+          typeof r.value === "number" && typeof r.baselineValue === "number" && r.baselineValue !== 0
+            ? r.value / r.baselineValue
+            : null;
         results.push(r);
       }
       console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (err) {
       failed.push(name);
-      console.error(`\n!! benchmark "${name}" FAILED:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      console.error(
+        `\n!! benchmark "${name}" FAILED:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     }
   }
 

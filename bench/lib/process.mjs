@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
-import { accessSync, constants, closeSync, openSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,6 +16,9 @@ import { join } from "node:path";
 export const RSS_METHOD = detectRssMethod();
 
 function detectRssMethod() {
+  // BENCH_RSS_METHOD=proc-poll (or none) forces a method, e.g. to check the fallback where GNU time exists.
+  const forced = process.env.BENCH_RSS_METHOD;
+  if (forced === "proc-poll" || forced === "none") return forced;
   try {
     accessSync("/usr/bin/time", constants.X_OK);
     const dir = mkdtempSync(join(tmpdir(), "bench-time-"));
@@ -39,7 +41,8 @@ function detectRssMethod() {
 }
 
 export const RSS_METHOD_DESCRIPTION = {
-  "gnu-time": "/usr/bin/time -f %M (kernel ru_maxrss: peak RSS of the largest single process in the child's tree)",
+  "gnu-time":
+    "/usr/bin/time -f %M (kernel ru_maxrss: peak RSS of the largest single process in the child's tree)",
   "proc-poll": "polling VmHWM in /proc/<pid>/status every 5 ms (the child process only)",
   none: "unavailable on this platform",
 }[RSS_METHOD];
@@ -92,7 +95,9 @@ export async function runMeasured(file, args, opts = {}) {
     if (timer) clearInterval(timer);
     const err = Buffer.concat(stderr).toString("utf8");
     if (signal || !okCodes.includes(code)) {
-      const what = signal ? `was killed by ${signal}` : `exited with code ${code} (expected ${okCodes.join(" or ")})`;
+      const what = signal
+        ? `was killed by ${signal}`
+        : `exited with code ${code} (expected ${okCodes.join(" or ")})`;
       const e = new Error(
         `${opts.label ?? "command"} failed: ${[file, ...args].join(" ")}\n  ${what}\n  stderr:\n${indent(err.trim() || "(empty)")}`,
       );
@@ -118,7 +123,9 @@ export function runSetup(file, args, opts = {}) {
   const r = spawnSync(file, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...opts });
   if (r.error) throw new Error(`${file} ${args.join(" ")}: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new Error(`${file} ${args.join(" ")} exited with ${r.status ?? r.signal}:\n${indent(r.stderr?.trim() ?? "")}`);
+    throw new Error(
+      `${file} ${args.join(" ")} exited with ${r.status ?? r.signal}:\n${indent(r.stderr?.trim() ?? "")}`,
+    );
   }
   return r.stdout;
 }

@@ -18,7 +18,9 @@ export function formatGoal(goal) {
 export function verdict(result) {
   const g = result.goal;
   if (!g || typeof result.ratio !== "number") return "";
-  const ok = (g.maxRatio === undefined || result.ratio <= g.maxRatio) && (g.minRatio === undefined || result.ratio >= g.minRatio);
+  const ok =
+    (g.maxRatio === undefined || result.ratio <= g.maxRatio) &&
+    (g.minRatio === undefined || result.ratio >= g.minRatio);
   return ok ? "met" : "MISSED";
 }
 

@@ -29,7 +29,11 @@ fsp.rm = async function tracedRm(path, ...rest) {
   try {
     return await rm.call(this, path, ...rest);
   } finally {
-    events.push({ label: `fs.rm ${String(path).replace(/zakenak-tree-\w+/, "zakenak-tree-*")}`, start, end: now() });
+    events.push({
+      label: `fs.rm ${String(path).replace(/zakenak-tree-\w+/, "zakenak-tree-*")}`,
+      start,
+      end: now(),
+    });
   }
 };
 syncBuiltinESMExports();

@@ -61,8 +61,11 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
         io,
       );
   if (format === "json") io.stdout.write(renderJson(plan));
-  else if (format === "markdown") io.stdout.write(`${renderMarkdown(plan, limit ? { limit } : {})}\n`);
-  else io.stdout.write(renderText(plan, { color: useColor(io) }));
+  else if (format === "markdown") {
+    // A report fitted to exactly the limit gets no trailing newline: the limit is a promise.
+    const md = renderMarkdown(plan, limit ? { limit } : {});
+    io.stdout.write(limit === undefined || md.length < limit ? `${md}\n` : md);
+  } else io.stdout.write(renderText(plan, { color: useColor(io) }));
   reportRenderErrors(plan, io);
   if (plan.environments.some((e) => !e.valid)) return 1;
   return hasChanges(planTotals(plan)) ? 2 : 0;

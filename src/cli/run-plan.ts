@@ -34,7 +34,12 @@ export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
 
 /** Render failures, printed on stderr whatever the format, so they are not lost in a long report. */
 export function reportRenderErrors(plan: Plan, io: CliIo): void {
+  const seen = new Set<string>();
   for (const env of plan.environments) {
-    for (const r of env.releases) if (r.error) io.stderr.write(`zakenak: ${r.error}\n`);
+    for (const r of env.releases) {
+      if (!r.error || seen.has(r.error)) continue;
+      seen.add(r.error);
+      io.stderr.write(`zakenak: ${r.error}\n`);
+    }
   }
 }

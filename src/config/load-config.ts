@@ -14,7 +14,7 @@ export const CONFIG_FILE = ".zakenak.yaml";
 export function parseConfig(text: string, file = CONFIG_FILE, knownRules?: readonly string[]): ZakenakConfig {
   const parsed = parseYamlDocument(text, file);
   const data = toPlainData(parsed, file);
-  const result = configSchema.safeParse(data ?? {});
+  const result = configSchema.safeParse(data ?? {}, { reportInput: true });
   const problems: string[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(describe(issue, parsed.lineOf, file));
@@ -22,7 +22,9 @@ export function parseConfig(text: string, file = CONFIG_FILE, knownRules?: reado
     for (const rule of Object.keys(result.data.policy.rules)) {
       if (!knownRules.includes(rule)) {
         const line = parsed.lineOf(["policy", "rules", rule]);
-        problems.push(`${file}${line ? `:${line}` : ""}: policy.rules.${rule}: unknown rule (known: ${knownRules.join(", ")})`);
+        problems.push(
+          `${file}${line ? `:${line}` : ""}: policy.rules.${rule}: unknown rule (known: ${knownRules.join(", ")})`,
+        );
       }
     }
   }

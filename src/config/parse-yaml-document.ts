@@ -1,4 +1,4 @@
-import { LineCounter, type Document, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument } from "yaml";
 import { ZakenakError } from "../errors.js";
 
 /** Aliases allowed per document: enough for real configs, far too few for a "billion laughs" bomb. */
@@ -17,8 +17,11 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
-    throw new ZakenakError("yaml-invalid", `${file}${line ? `:${line}` : ""}: invalid YAML: ${firstLine(first.message)}`);
+    const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
+    throw new ZakenakError(
+      "yaml-invalid",
+      `${file}${line ? `:${line}` : ""}: invalid YAML: ${firstLine(first.message)}`,
+    );
   }
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {

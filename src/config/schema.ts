@@ -74,24 +74,40 @@ export const configSchema = z
     const envNames = new Set<string>();
     c.environments.forEach((e, i) => {
       if (envNames.has(e.name)) {
-        ctx.addIssue({ code: "custom", path: ["environments", i, "name"], message: `duplicate environment "${e.name}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", i, "name"],
+          message: `duplicate environment "${e.name}"`,
+        });
       }
       envNames.add(e.name);
     });
     const releaseNames = new Set<string>();
     c.releases.forEach((r, i) => {
       if (releaseNames.has(r.name)) {
-        ctx.addIssue({ code: "custom", path: ["releases", i, "name"], message: `duplicate release "${r.name}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["releases", i, "name"],
+          message: `duplicate release "${r.name}"`,
+        });
       }
       releaseNames.add(r.name);
       r.environments?.forEach((e, j) => {
         if (!envNames.has(e)) {
-          ctx.addIssue({ code: "custom", path: ["releases", i, "environments", j], message: `unknown environment "${e}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["releases", i, "environments", j],
+            message: `unknown environment "${e}"`,
+          });
         }
       });
       for (const e of Object.keys(r.env ?? {})) {
         if (!envNames.has(e)) {
-          ctx.addIssue({ code: "custom", path: ["releases", i, "env", e], message: `unknown environment "${e}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["releases", i, "env", e],
+            message: `unknown environment "${e}"`,
+          });
         }
       }
     });

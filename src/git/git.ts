@@ -1,4 +1,6 @@
-import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ZakenakError } from "../errors.js";
 import { runProcess } from "../tools/run-process.js";
 
@@ -26,7 +28,8 @@ export async function gitTopLevel(repoDir: string): Promise<string | undefined> 
 export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
   if (ref.startsWith("-")) throw new ZakenakError("git-ref-missing", `git ref "${ref}" does not exist`);
   const res = await runProcess("git", ["-C", repoDir, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  if (res.code !== 0) throw new ZakenakError("git-ref-missing", `git ref "${ref}" does not exist in ${repoDir}`);
+  if (res.code !== 0)
+    throw new ZakenakError("git-ref-missing", `git ref "${ref}" does not exist in ${repoDir}`);
   return res.stdout.trim();
 }
 
@@ -45,24 +48,25 @@ export async function defaultBase(repoDir: string): Promise<string | undefined> 
   return head.stdout.trim();
 }
 
-/** Writes the tree of `sha` into `destDir` (which must exist) without touching the working tree. */
+/**
+ * Writes the tree of `sha` into `destDir` without touching the working tree or the index. Uses a private
+ * index rather than `git archive`, which would obey `export-ignore`/`export-subst` attributes and so
+ * render something other than what a checkout of the commit holds.
+ */
 export async function exportTree(repoDir: string, sha: string, destDir: string): Promise<void> {
-  const archive = spawn("git", ["-C", repoDir, "archive", "--format=tar", sha], { stdio: ["ignore", "pipe", "pipe"] });
-  const tar = spawn("tar", ["-x", "-C", destDir], { stdio: ["pipe", "ignore", "pipe"] });
-  archive.stdout.pipe(tar.stdin);
-  let errors = "";
-  const collect = (b: Buffer) => {
-    errors += b.toString();
-  };
-  archive.stderr.on("data", collect);
-  tar.stderr.on("data", collect);
-  const exited = (child: ReturnType<typeof spawn>) =>
-    new Promise<number | null>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", resolve);
-    });
-  const [a, t] = await Promise.all([exited(archive), exited(tar)]);
-  if (a !== 0 || t !== 0) {
-    throw new ZakenakError("git-failed", `could not export ${sha} from ${repoDir}: ${errors.trim()}`);
+  const indexDir = await mkdtemp(join(tmpdir(), "zakenak-index-"));
+  try {
+    const env = { ...process.env, GIT_INDEX_FILE: join(indexDir, "index") };
+    for (const args of [
+      ["read-tree", sha],
+      ["checkout-index", "--all", "--force", `--prefix=${destDir}/`],
+    ]) {
+      const res = await runProcess("git", ["-C", repoDir, ...args], { env });
+      if (res.code !== 0) {
+        throw new ZakenakError("git-failed", `could not export ${sha} from ${repoDir}: ${res.stderr.trim()}`);
+      }
+    }
+  } finally {
+    await rm(indexDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import type { KubeObject } from "../planning/types.js";
 import type { ApiDiscovery } from "./api-discovery.js";
+import { KubeApiError } from "./kube-api-error.js";
 import type { ApplyOptions, KubeClient, ListOptions, ObjectRef, ResourceInfo } from "./kube-client.js";
 import type { RequestDescription } from "./kube-error-from-response.js";
 import type { KubeHttp, KubeRequest } from "./kube-http.js";
@@ -73,7 +74,7 @@ export class HttpKubeClient implements KubeClient {
 
   async replace(obj: KubeObject): Promise<KubeObject> {
     const { info, namespace } = await this.locate(obj.apiVersion, obj.kind, obj.metadata.namespace);
-    const path = `${resourcePath(info, namespace, obj.metadata.name ?? "")}?fieldManager=zakenak`;
+    const path = `${resourcePath(info, namespace, nameOf(obj, "replace"))}?fieldManager=zakenak`;
     const req = this.request("PUT", path, "replace", refOf(obj), namespace, secretScrubber(obj));
     return (await this.http.call({ ...req, body: obj })).body as KubeObject;
   }
@@ -101,8 +102,8 @@ export class HttpKubeClient implements KubeClient {
       force: String(opts.force === true),
     });
     if (opts.dryRun) query.set("dryRun", "All");
-    const path = `${resourcePath(info, namespace, obj.metadata.name ?? "", sub)}?${query}`;
     const action = `${opts.dryRun ? "dry-run " : ""}apply${sub ? ` ${sub} of` : ""}`;
+    const path = `${resourcePath(info, namespace, nameOf(obj, action), sub)}?${query}`;
     const req = this.request("PATCH", path, action, refOf(obj), namespace, secretScrubber(obj));
     // JSON is YAML: the apply-patch content type takes it as is, without a YAML encoder on our side.
     const res = await this.http.call({ ...req, body: obj, contentType: APPLY_PATCH });
@@ -121,7 +122,7 @@ export class HttpKubeClient implements KubeClient {
     ref: ObjectRef,
     namespace: string | undefined,
     scrub: Scrubber = identityScrubber,
-  ): KubeRequest & { describe: RequestDescription } {
+  ): KubeRequest {
     const describe = {
       ...this.describe(action, describeObject(ref.kind, namespace, ref.name), scrub),
       apply: method === "PATCH",
@@ -132,6 +133,13 @@ export class HttpKubeClient implements KubeClient {
   private describe(action: string, target: string, scrub: Scrubber = identityScrubber): RequestDescription {
     return { action, target, server: this.http.server, scrub };
   }
+}
+
+/** The object's name; a nameless object would turn a PUT or PATCH into a request on the collection. */
+function nameOf(obj: KubeObject, action: string): string {
+  const name = obj.metadata.name;
+  if (name) return name;
+  throw new KubeApiError("invalid", `${action} ${obj.kind}: metadata.name is required`);
 }
 
 function refOf(obj: KubeObject): ObjectRef {

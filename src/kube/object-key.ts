@@ -14,5 +14,7 @@ export function objectKey(obj: KubeObject): string {
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects, as shown to people. */
 export function objectRef(obj: Pick<KubeObject, "kind" | "metadata">): string {
   const ns = obj.metadata.namespace;
-  return ns ? `${obj.kind}/${ns}/${obj.metadata.name ?? "(unnamed)"}` : `${obj.kind}/${obj.metadata.name ?? "(unnamed)"}`;
+  return ns
+    ? `${obj.kind}/${ns}/${obj.metadata.name ?? "(unnamed)"}`
+    : `${obj.kind}/${obj.metadata.name ?? "(unnamed)"}`;
 }

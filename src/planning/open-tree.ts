@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, realpath } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { loadConfig } from "../config/load-config.js";
@@ -41,7 +41,7 @@ export async function openTree(
         `${repoDir} is not a git repository, so ref "${ref}" cannot be read`,
       );
     const sha = await resolveCommit(repoDir, ref);
-    const tmp = await mkdtemp(join(tmpdir(), "zakenak-tree-"));
+    const tmp = await realpath(await mkdtemp(join(tmpdir(), "zakenak-tree-")));
     temps.push(tmp);
     await exportTree(top, sha, tmp);
     dir = join(tmp, relative(top, repoDir));

@@ -29,6 +29,14 @@ export async function planLive(opts: {
   // as deletions: show no deletions rather than false ones.
   const owned = rendered.failed.size > 0 ? [] : await currentInventory(opts.client, opts.environment);
   const compared = await liveDiff(opts.client, opts.environment, rendered.objects, owned);
-  const failed: ReleasePlan[] = [...rendered.failed].map(([release, error]) => ({ release, changes: [], unchanged: 0, error }));
-  return { plan: summarize(opts.environment, [...compared, ...failed], rendered.findings), head: rendered.ref };
+  const failed: ReleasePlan[] = [...rendered.failed].map(([release, error]) => ({
+    release,
+    changes: [],
+    unchanged: 0,
+    error,
+  }));
+  return {
+    plan: summarize(opts.environment, [...compared, ...failed], rendered.findings),
+    head: rendered.ref,
+  };
 }

@@ -89,7 +89,10 @@ export function assertDeployable(r: RenderedEnvironment): void {
     ...r.failed.values(),
     ...r.findings
       .filter((f) => f.severity === "error")
-      .map((f) => `${f.file}${f.line ? `:${f.line}` : ""}: [${f.rule}] ${f.object ? `${f.object}: ` : ""}${f.message}`),
+      .map(
+        (f) =>
+          `${f.file}${f.line ? `:${f.line}` : ""}: [${f.rule}] ${f.object ? `${f.object}: ` : ""}${f.message}`,
+      ),
   ];
   if (problems.length > 0) {
     throw new ZakenakError(

@@ -1,7 +1,11 @@
 import type { EnvironmentPlan, Finding, ReleasePlan } from "./types.js";
 
 /** An environment's plan from its releases and findings: counts, and valid unless something failed. */
-export function summarize(environment: string, releases: ReleasePlan[], findings: Finding[]): EnvironmentPlan {
+export function summarize(
+  environment: string,
+  releases: ReleasePlan[],
+  findings: Finding[],
+): EnvironmentPlan {
   const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
   for (const r of releases) {
     summary.unchanged += r.unchanged;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { appRepoFiles, tempDir } from "../support/repo-fixtures.js";
 import { bulkTemplate, PRIVILEGED_POD } from "../support/cli-fixtures.js";
+import { appRepoFiles, tempDir } from "../support/repo-fixtures.js";
 import { runCli } from "../support/run-cli.js";
 import { type TempRepo, tempRepo } from "../support/temp-repo.js";
 
@@ -50,7 +50,9 @@ describe("zakenak plan", () => {
     repo.write({ "charts/app/templates/broken.yaml": '{{ fail "cannot render" }}\n' });
     const r = await cli("plan", "--env", "dev");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^zakenak: release app \(environment dev\): helm template failed for chart charts\/app: /);
+    expect(r.stderr).toMatch(
+      /^zakenak: release app \(environment dev\): helm template failed for chart charts\/app: /,
+    );
     expect(r.stderr).toContain("cannot render");
   });
 
@@ -86,7 +88,8 @@ describe("zakenak plan", () => {
     expect(prod.releases).toHaveLength(1);
     expect(prod.releases[0].release).toBe("app");
     const changes = prod.releases[0].changes;
-    for (const c of changes) expect(Object.keys(c)).toEqual(["action", "apiVersion", "kind", "namespace", "name", "diff"]);
+    for (const c of changes)
+      expect(Object.keys(c)).toEqual(["action", "apiVersion", "kind", "namespace", "name", "diff"]);
     type Change = { action: string; kind: string; name: string; diff: string };
     const described = changes.map((c: Change) => `${c.action} ${c.kind}/${c.name}`).sort();
     expect(described).toEqual(["create ConfigMap/bulk-0", "update Deployment/app"]);
@@ -137,7 +140,9 @@ describe("zakenak validate", () => {
     const r = await cli("validate", "--env", "prod");
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^prod: INVALID — 4 objects in 1 releases, 1 errors, 0 warnings\n/);
-    expect(r.stdout).toContain("error [privileged-container] charts/app/templates/debug.yaml Pod/apps/app-debug:");
+    expect(r.stdout).toContain(
+      "error [privileged-container] charts/app/templates/debug.yaml Pod/apps/app-debug:",
+    );
   });
 
   it("prints JSON with --format json and validates a ref with --ref", async () => {
@@ -147,7 +152,10 @@ describe("zakenak validate", () => {
     expect(dirty.code).toBe(1);
     const json = JSON.parse(dirty.stdout);
     expect(json).toMatchObject({ valid: false, ref: "working tree" });
-    expect(json.environments[0].findings[0]).toMatchObject({ rule: "privileged-container", severity: "error" });
+    expect(json.environments[0].findings[0]).toMatchObject({
+      rule: "privileged-container",
+      severity: "error",
+    });
     const ok = await cli("validate", "--format", "json", "--ref", clean);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).valid).toBe(true);

@@ -18,7 +18,15 @@ policy:
 `;
 
 /** Every way a value of the fixture could leak: plain, base64, and the stringData variant. */
-const FORBIDDEN = [BEFORE, AFTER, b64(BEFORE), b64(AFTER), `${BEFORE}-token`, `${AFTER}-token`, b64("admin-user")];
+const FORBIDDEN = [
+  BEFORE,
+  AFTER,
+  b64(BEFORE),
+  b64(AFTER),
+  `${BEFORE}-token`,
+  `${AFTER}-token`,
+  b64("admin-user"),
+];
 
 function expectNoLeak(r: CliResult): void {
   for (const value of FORBIDDEN) {

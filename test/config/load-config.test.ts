@@ -20,8 +20,14 @@ afterEach(() => {
 describe("loadConfig", () => {
   it("reads .zakenak.yaml from the directory and checks rules against the known ones", async () => {
     writeFileSync(join(repo.dir, ".zakenak.yaml"), "environments:\n  - name: dev\n");
-    await expect(loadConfig(repo.dir)).resolves.toMatchObject({ environments: [{ name: "dev" }], releases: [] });
-    writeFileSync(join(repo.dir, ".zakenak.yaml"), "environments:\n  - name: dev\npolicy:\n  rules:\n    nope: error\n");
+    await expect(loadConfig(repo.dir)).resolves.toMatchObject({
+      environments: [{ name: "dev" }],
+      releases: [],
+    });
+    writeFileSync(
+      join(repo.dir, ".zakenak.yaml"),
+      "environments:\n  - name: dev\npolicy:\n  rules:\n    nope: error\n",
+    );
     await expect(loadConfig(repo.dir, ["schema"])).rejects.toMatchObject({
       code: "config-invalid",
       message: expect.stringContaining(".zakenak.yaml:5: policy.rules.nope: unknown rule"),
@@ -59,11 +65,15 @@ describe("resolveRepoPath", () => {
     writeFileSync(join(outside.dir, "values.yaml"), "password: hunter2\n");
     symlinkSync(join(outside.dir, "values.yaml"), join(repo.dir, "values.yaml"));
     symlinkSync(outside.dir, join(repo.dir, "charts"));
-    await expect(resolveRepoPath(repo.dir, "values.yaml", "values file of release app")).rejects.toMatchObject({
+    await expect(
+      resolveRepoPath(repo.dir, "values.yaml", "values file of release app"),
+    ).rejects.toMatchObject({
       code: "path-outside-repo",
       message: "values file of release app: values.yaml is a symlink that leaves the repository",
     });
-    await expect(resolveRepoPath(repo.dir, "charts/values.yaml", "chart of release app")).rejects.toMatchObject({
+    await expect(
+      resolveRepoPath(repo.dir, "charts/values.yaml", "chart of release app"),
+    ).rejects.toMatchObject({
       code: "path-outside-repo",
     });
   });

@@ -127,7 +127,9 @@ describe("parseConfig: names, sources and references", () => {
   });
 
   it("needs exactly one of chart, manifests or kustomize", () => {
-    const lines = problems(`${ENVS}releases:\n  - name: both\n    chart: c\n    manifests: m\n  - name: none\n`);
+    const lines = problems(
+      `${ENVS}releases:\n  - name: both\n    chart: c\n    manifests: m\n  - name: none\n`,
+    );
     expect(lines).toEqual([
       ".zakenak.yaml:5: releases[0]: has chart and manifests; use exactly one of chart, manifests or kustomize",
       ".zakenak.yaml:8: releases[1]: needs one of chart, manifests or kustomize",
@@ -170,7 +172,9 @@ describe("parseConfig: names, sources and references", () => {
 
   it("refuses an unknown severity for a known rule", () => {
     const [line] = problems(`${ENVS}policy:\n  rules:\n    plain-secret: loud\n`, RULES);
-    expect(line).toBe('.zakenak.yaml:6: policy.rules.plain-secret: expected one of "off", "error", "warning", "info"');
+    expect(line).toBe(
+      '.zakenak.yaml:6: policy.rules.plain-secret: expected one of "off", "error", "warning", "info"',
+    );
   });
 });
 

@@ -38,6 +38,12 @@ describe("rejected objects", () => {
     );
   });
 
+  it("refuses to apply an object without a name", async () => {
+    await expect(
+      cluster.kube.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: cluster.namespace } }),
+    ).rejects.toMatchObject({ code: "invalid", message: "apply ConfigMap: metadata.name is required" });
+  });
+
   it("reports a missing namespace as `not-found`", async () => {
     const ns = `missing-${uniqueSuffix()}`;
     const error = await cluster.kube

@@ -40,10 +40,18 @@ describe("diffObjects", () => {
   });
 
   it("reports create, update and delete with apiVersion, kind, namespace and name", () => {
-    const clusterRole: KubeObject = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "r" } };
+    const clusterRole: KubeObject = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "r" },
+    };
     const { changes, unchanged } = diffObjects(
       [configMap("kept", { k: "v" }), configMap("changed", { k: "old" }), clusterRole],
-      [configMap("kept", { k: "v" }), configMap("changed", { k: "new" }), configMap("added", { k: "v" }, "other")],
+      [
+        configMap("kept", { k: "v" }),
+        configMap("changed", { k: "new" }),
+        configMap("added", { k: "v" }, "other"),
+      ],
     );
     expect(unchanged).toBe(1);
     expect(changes.map(({ diff: _d, ...c }) => c)).toEqual([
@@ -62,7 +70,11 @@ describe("diffObjects", () => {
   });
 
   it("matches objects across API versions of one group", () => {
-    const v1: KubeObject = { apiVersion: "example.com/v1", kind: "W", metadata: { name: "w", namespace: "n" } };
+    const v1: KubeObject = {
+      apiVersion: "example.com/v1",
+      kind: "W",
+      metadata: { name: "w", namespace: "n" },
+    };
     const v2: KubeObject = { ...v1, apiVersion: "example.com/v2" };
     const { changes } = diffObjects([v1], [v2]);
     expect(changes.map((c) => [c.action, c.apiVersion])).toEqual([["update", "example.com/v2"]]);
@@ -151,7 +163,9 @@ describe("createRedactor", () => {
   });
 
   it("redacts each line of a multi-line value", () => {
-    const redact = createRedactor([secret({ key: "-----BEGIN KEY-----\nMIIBOgIBAAJBAK\n-----END KEY-----" })]);
+    const redact = createRedactor([
+      secret({ key: "-----BEGIN KEY-----\nMIIBOgIBAAJBAK\n-----END KEY-----" }),
+    ]);
     expect(redact("error near MIIBOgIBAAJBAK in file")).toBe("error near *** in file");
   });
 

@@ -53,7 +53,7 @@ describe("planning git refs", () => {
     const head = repo.commit("placeholder");
     const plan = await planRepository({ repoDir: repo.dir, base, head, cache: noRenderCache });
     const diff = plan.environments[0]?.releases[0]?.changes[0]?.diff ?? "";
-    expect(diff).toContain('+  commit: "$Format:%H$"');
+    expect(diff).toContain("+  commit: $Format:%H$");
   });
 
   describe("with TMPDIR reached through a symlink (as on macOS, where /var is /private/var)", () => {

@@ -71,7 +71,10 @@ describe("planRepository", () => {
     const second = repo.commit("second");
     repo.git("tag", "v2");
     // Dirty the working tree: a modified tracked file and an untracked one.
-    repo.write({ "env/prod/app.yaml": "replicas: 9\n", "manifests/extras/new.yaml": configMapYaml("untracked") });
+    repo.write({
+      "env/prod/app.yaml": "replicas: 9\n",
+      "manifests/extras/new.yaml": configMapYaml("untracked"),
+    });
     const status = repo.git("status", "--porcelain");
     const values = readFileSync(join(repo.dir, "env/prod/app.yaml"), "utf8");
     const head = repo.git("rev-parse", "HEAD");
@@ -80,7 +83,9 @@ describe("planRepository", () => {
     expect(p.base).toBe(first.slice(0, 12));
     expect(p.head).toBe(`v2 (${second.slice(0, 12)})`);
     expect(changes(p, "prod")).toEqual(["update ConfigMap/settings"]);
-    expect(env(p, "prod").releases.find((r) => r.release === "extras")?.changes[0]?.diff).toContain("+  mode: busy");
+    expect(env(p, "prod").releases.find((r) => r.release === "extras")?.changes[0]?.diff).toContain(
+      "+  mode: busy",
+    );
 
     expect(repo.git("status", "--porcelain")).toBe(status);
     expect(readFileSync(join(repo.dir, "env/prod/app.yaml"), "utf8")).toBe(values);
@@ -128,8 +133,17 @@ describe("planRepository", () => {
     const empty = tempRepo({ "README.md": "nothing yet\n" });
     try {
       const base = empty.commit("empty");
-      empty.write({ ...appRepoFiles(), ".zakenak.yaml": CONFIG, "manifests/extras/a.yaml": configMapYaml("a") });
-      const p = await planRepository({ repoDir: empty.dir, base, environments: ["dev"], cache: noRenderCache });
+      empty.write({
+        ...appRepoFiles(),
+        ".zakenak.yaml": CONFIG,
+        "manifests/extras/a.yaml": configMapYaml("a"),
+      });
+      const p = await planRepository({
+        repoDir: empty.dir,
+        base,
+        environments: ["dev"],
+        cache: noRenderCache,
+      });
       expect(changes(p, "dev")).toEqual([
         "create ConfigMap/a",
         "create ConfigMap/app-config",

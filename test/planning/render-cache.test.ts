@@ -28,7 +28,12 @@ afterEach(() => {
   scratch.cleanup();
 });
 
-const app: ReleaseConfig = { name: "app", namespace: "apps", chart: "charts/app", values: ["values/app.yaml"] };
+const app: ReleaseConfig = {
+  name: "app",
+  namespace: "apps",
+  chart: "charts/app",
+  values: ["values/app.yaml"],
+};
 
 describe("render cache", () => {
   it("serves the second render of unchanged inputs from disk without running helm", async () => {
@@ -75,7 +80,9 @@ describe("render cache", () => {
     const changed = await renderFresh(repo.dir, app, "dev", cache);
     expect(changed.cached).toBe(false);
     expect(specOf(objectOf(changed.objects, "Deployment", "app").object).replicas).toBe(7);
-    repo.write({ "charts/app/templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n" });
+    repo.write({
+      "charts/app/templates/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    });
     const added = await renderFresh(repo.dir, app, "dev", cache);
     expect(added.cached).toBe(false);
     expect(objectOf(added.objects, "ConfigMap", "extra").object.metadata.namespace).toBe("apps");
@@ -93,7 +100,7 @@ describe("render cache", () => {
   });
 
   it("does not cache a failed render", async () => {
-    repo.write({ "charts/app/templates/broken.yaml": "{{ fail \"boom\" }}\n" });
+    repo.write({ "charts/app/templates/broken.yaml": '{{ fail "boom" }}\n' });
     const first = await renderFresh(repo.dir, app, "dev", cache);
     expect(first.error).toContain("boom");
     const second = await renderFresh(repo.dir, app, "dev", cache);

@@ -24,7 +24,8 @@ rules:
     "values/second.yaml": "greeting: second\n",
     "env/prod/app.yaml": "replicas: 5\n",
     ...chartFiles("charts/broken", "broken"),
-    "charts/broken/templates/broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }\n",
+    "charts/broken/templates/broken.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }\n",
   });
 });
 afterAll(() => repo.cleanup());
@@ -62,7 +63,10 @@ describe("helm releases (real helm template)", () => {
     expect(r.error).toBeUndefined();
     expect(configData(r.objects)).toEqual({ greeting: "second" });
     expect(specOf(objectOf(r.objects, "Deployment", "app").object).replicas).toBe(2);
-    const reversed = await renderFresh(repo.dir, app({ values: ["values/second.yaml", "values/first.yaml"] }));
+    const reversed = await renderFresh(
+      repo.dir,
+      app({ values: ["values/second.yaml", "values/first.yaml"] }),
+    );
     expect(configData(reversed.objects)).toEqual({ greeting: "first" });
   });
 
@@ -91,13 +95,17 @@ describe("helm releases (real helm template)", () => {
     const r = await renderFresh(repo.dir, app());
     expect(objectOf(r.objects, "Deployment", "app").file).toBe("charts/app/templates/deployment.yaml");
     expect(objectOf(r.objects, "Service", "app").file).toBe("charts/app/templates/service.yaml");
-    expect(objectOf(r.objects, "ClusterRole", "app-reader").file).toBe("charts/app/templates/clusterrole.yaml");
+    expect(objectOf(r.objects, "ClusterRole", "app-reader").file).toBe(
+      "charts/app/templates/clusterrole.yaml",
+    );
   });
 
   it("reports a broken template with the release, environment, chart path and helm's message", async () => {
     const r = await renderFresh(repo.dir, { name: "web", namespace: "apps", chart: "charts/broken" }, "prod");
     expect(r.objects).toEqual([]);
-    expect(r.error).toMatch(/^release web \(environment prod\): helm template failed for chart charts\/broken: /);
+    expect(r.error).toMatch(
+      /^release web \(environment prod\): helm template failed for chart charts\/broken: /,
+    );
     expect(r.error).toContain("broken/templates/broken.yaml:4");
     expect(r.error).toContain('unexpected "}" in operand');
   });
@@ -109,16 +117,29 @@ describe("helm releases (real helm template)", () => {
   });
 
   it("names a missing values file and the environment that asked for it", async () => {
-    const r = await renderFresh(repo.dir, app({ env: { prod: { values: ["env/prod/missing.yaml"] } } }), "prod");
-    expect(r.error).toBe("values file of release app (environment prod): env/prod/missing.yaml does not exist");
-    const dev = await renderFresh(repo.dir, app({ env: { prod: { values: ["env/prod/missing.yaml"] } } }), "dev");
+    const r = await renderFresh(
+      repo.dir,
+      app({ env: { prod: { values: ["env/prod/missing.yaml"] } } }),
+      "prod",
+    );
+    expect(r.error).toBe(
+      "values file of release app (environment prod): env/prod/missing.yaml does not exist",
+    );
+    const dev = await renderFresh(
+      repo.dir,
+      app({ env: { prod: { values: ["env/prod/missing.yaml"] } } }),
+      "dev",
+    );
     expect(dev.error).toBeUndefined();
   });
 
   it("refuses a chart holding a symlink that leaves the repository", async () => {
     const outside = tempDir("zakenak-outside-");
     try {
-      writeFileSync(join(outside.dir, "leak.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n");
+      writeFileSync(
+        join(outside.dir, "leak.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n",
+      );
       const leaky = tempRepo(chartFiles("charts/app"));
       try {
         symlinkSync(join(outside.dir, "leak.yaml"), join(leaky.dir, "charts/app/templates/leak.yaml"));

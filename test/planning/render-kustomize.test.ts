@@ -39,7 +39,8 @@ namePrefix: prod-
 patches:
   - path: replicas.yaml
 `,
-    "overlays/prod/replicas.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n",
+    "overlays/prod/replicas.yaml":
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n",
     // A KRM exec function: kustomize would run ./plugin.sh only with --enable-alpha-plugins --enable-exec.
     "overlays/exec/kustomization.yaml": "resources:\n  - ../../base\ngenerators:\n  - generator.yaml\n",
     "overlays/exec/generator.yaml": `apiVersion: example.com/v1

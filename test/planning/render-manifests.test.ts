@@ -33,7 +33,8 @@ beforeAll(() => {
     "manifests/app/README.md": "not a manifest: true\n",
     "manifests/app/notes.txt": "kind: Nothing\n",
     "manifests/mixed/good.yaml": configMapYaml("good"),
-    "manifests/mixed/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  key: [unclosed\n  other: x\n",
+    "manifests/mixed/bad.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  key: [unclosed\n  other: x\n",
     "manifests/mixed/z-unnamed.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: anon-\n",
   });
 });
@@ -56,9 +57,14 @@ describe("manifests releases", () => {
 
   it("records each object's file and the line its document starts on", async () => {
     const r = await renderFresh(repo.dir, { name: "app", namespace: "apps", manifests: "manifests/app" });
-    expect(objectOf(r.objects, "ConfigMap", "first")).toMatchObject({ file: "manifests/app/a.yaml", line: 1 });
+    expect(objectOf(r.objects, "ConfigMap", "first")).toMatchObject({
+      file: "manifests/app/a.yaml",
+      line: 1,
+    });
     expect(objectOf(r.objects, "Service", "web")).toMatchObject({ file: "manifests/app/a.yaml", line: 4 });
-    expect(objectOf(r.objects, "ConfigMap", "listed-a")).toMatchObject({ file: "manifests/app/sub/list.yml" });
+    expect(objectOf(r.objects, "ConfigMap", "listed-a")).toMatchObject({
+      file: "manifests/app/sub/list.yml",
+    });
     expect(objectOf(r.objects, "ConfigMap", "from-json").file).toBe("manifests/app/sub/deeper/c.json");
   });
 
@@ -106,7 +112,9 @@ describe("manifests releases", () => {
       });
       const r = await renderFresh(leaky.dir, { name: "app", manifests: "manifests" });
       expect(r.objects).toEqual([]);
-      expect(r.error).toBe("manifest of release app: manifests/leak.yaml is a symlink that leaves the repository");
+      expect(r.error).toBe(
+        "manifest of release app: manifests/leak.yaml is a symlink that leaves the repository",
+      );
     } finally {
       leaky.cleanup();
       outside.cleanup();

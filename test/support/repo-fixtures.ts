@@ -45,7 +45,11 @@ stringData:
 `;
 }
 
-export function configMapYaml(name: string, data: Record<string, string> = { key: "value" }, namespace = "apps"): string {
+export function configMapYaml(
+  name: string,
+  data: Record<string, string> = { key: "value" },
+  namespace = "apps",
+): string {
   const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n${lines.join("\n")}\n`;
 }

@@ -21,7 +21,8 @@ export async function renderHelm(input: HelmInput): Promise<ParsedManifests> {
   for (const v of input.valuesFiles) args.push("--values", v);
   const res = await runProcess(toolPath("helm"), args, { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
   if (res.code !== 0) {
-    const msg = res.stderr.trim().replace(/^Error: /, "") || `exit code ${res.code}`;
+    // Helm's first line is the error; what follows is advice about its own flags.
+    const msg = (res.stderr.trim().split("\n")[0] ?? "").replace(/^Error: /, "") || `exit code ${res.code}`;
     throw new ZakenakError(
       "render-failed",
       `release ${input.release} (environment ${input.environment}): helm template failed for chart ${input.chartPath}: ${msg}`,

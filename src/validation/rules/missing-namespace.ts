@@ -3,7 +3,6 @@ import type { Finding, RenderedObject } from "../../planning/types.js";
 import { apiGroup, finding, isRecord } from "../objects.js";
 import { hasSchema } from "../schema/load-validator.js";
 
-
 export type Scope = "Namespaced" | "Cluster";
 
 /** Scopes of custom kinds, keyed `group/Kind`, taken from the CustomResourceDefinitions in the render. */

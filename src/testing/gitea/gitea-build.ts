@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { zakenakCacheDir } from "../../control-plane/zakenak-cache-dir.js";
+
+export interface GiteaBuild {
+  /** The gitea executable. */
+  binary: string;
+  /** Holds the binary and the options/, templates/ and public/ trees that Gitea reads at run time. */
+  dir: string;
+}
+
+export const defaultGiteaVersion = "v1.26.0";
+
+// The same relative path works from src/testing/gitea/ (tests) and dist/testing/gitea/.
+const buildScript = fileURLToPath(new URL("../../../scripts/build-gitea.sh", import.meta.url));
+
+export function giteaVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const version = env.ZAKENAK_GITEA_VERSION || defaultGiteaVersion;
+  return version.startsWith("v") ? version : `v${version}`;
+}
+
+function buildIn(dir: string): GiteaBuild {
+  return { binary: join(dir, "gitea"), dir };
+}
+
+async function missingPart(build: GiteaBuild): Promise<string | undefined> {
+  try {
+    await access(build.binary, constants.X_OK);
+  } catch {
+    return build.binary;
+  }
+  for (const tree of ["options", "templates", "public"]) {
+    try {
+      await access(join(build.dir, tree));
+    } catch {
+      return join(build.dir, tree);
+    }
+  }
+  return undefined;
+}
+
+function runBuildScript(env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Progress goes straight to our stderr: the build takes minutes and silence would look like a hang.
+    const child = spawn("bash", [buildScript], { env, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.on("error", (error) => reject(new Error(`cannot run ${buildScript}: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve(stdout.trim().split("\n").at(-1) ?? "");
+      else reject(new Error(`${buildScript} failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+}
+
+/**
+ * The Gitea server for tests. ZAKENAK_GITEA_DIR points at a build made elsewhere and is taken as is;
+ * otherwise the version-keyed cache is used, built from the Go module on first use (minutes).
+ */
+export async function giteaBuild(env: NodeJS.ProcessEnv = process.env): Promise<GiteaBuild> {
+  const explicitDir = env.ZAKENAK_GITEA_DIR;
+  if (explicitDir) {
+    const build = buildIn(explicitDir);
+    const missing = await missingPart(build);
+    if (missing) throw new Error(`${missing} is missing (ZAKENAK_GITEA_DIR)`);
+    return build;
+  }
+  const cached = buildIn(join(zakenakCacheDir(env), "gitea", giteaVersion(env)));
+  if (!(await missingPart(cached))) return cached;
+  const built = buildIn((await runBuildScript(env)) || cached.dir);
+  const missing = await missingPart(built);
+  if (missing) throw new Error(`${missing} is still missing after running ${buildScript}`);
+  return built;
+}
