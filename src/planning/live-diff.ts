@@ -32,7 +32,10 @@ export async function liveDiff(
   const byRelease = new Map<string, ReleasePlan>();
   const releaseOf = (name: string) => {
     let r = byRelease.get(name);
-    if (!r) byRelease.set(name, (r = { release: name, changes: [], unchanged: 0 }));
+    if (!r) {
+      r = { release: name, changes: [], unchanged: 0 };
+      byRelease.set(name, r);
+    }
     return r;
   };
   for (const o of objects) releaseOf(o.release);

@@ -29,10 +29,10 @@ export function createRedactor(objects: Iterable<KubeObject>): Redact {
   if (values.size === 0) return (text) => text;
   // Longest first, so a value that contains another is replaced whole.
   const sorted = [...values].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(sorted.map(escape).join("|"), "g");
+  const pattern = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
   return (text) => text.replace(pattern, "***");
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
