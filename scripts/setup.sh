@@ -39,4 +39,8 @@ if [ -x scripts/build-control-plane.sh ]; then
   echo "setup: kube-apiserver and etcd (built once, then cached)" >&2
   bash scripts/build-control-plane.sh >/dev/null
 fi
+if [ -x scripts/build-gitea.sh ]; then
+  echo "setup: Gitea for the bot's tests (built once, then cached)" >&2
+  bash scripts/build-gitea.sh >/dev/null
+fi
 echo "setup: done" >&2

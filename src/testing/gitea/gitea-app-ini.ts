@@ -75,7 +75,6 @@ export function giteaAppIni({ dir, port, staticRoot, secrets }: GiteaAppIniOptio
       DEFAULT_KEEP_EMAIL_PRIVATE: false,
     },
     mailer: { ENABLED: false },
-    picture: { DISABLE_GRAVATAR: true, ENABLE_FEDERATED_AVATAR: false },
     session: { PROVIDER: "memory" },
     cache: { ADAPTER: "memory" },
     // In-memory queues: nothing to persist between runs, and no LevelDB files to lock.

@@ -146,7 +146,7 @@ describe("liveDiff", () => {
     expect((await listRevisions(client, env)).length).toBe(1);
   });
 
-  it("counts everything unchanged right after an apply, and lists no deletions with no inventory", async () => {
+  it("counts everything unchanged right after an apply", async () => {
     const env = uniqueName("live-same");
     const ns = env;
     const objects = [
@@ -158,6 +158,20 @@ describe("liveDiff", () => {
     await applyEnvironment(applyOptions(client, env, objects));
     const plans = await liveDiff(client, env, rendered(objects), await currentInventory(client, env));
     expect(plans).toEqual([{ release: "app", changes: [], unchanged: 4 }]);
+  });
+});
+
+describe("liveDiff deletions", () => {
+  it("lists no deletion for an object another environment has applied since", async () => {
+    const first = uniqueName("live-a");
+    const second = uniqueName("live-b");
+    const ns = uniqueName("live-shared");
+    const moving = configMapObject(ns, "moving", { v: "1" });
+    await client.apply(namespaceObject(ns));
+    await applyEnvironment(applyOptions(client, first, [moving]));
+    await applyEnvironment(applyOptions(client, second, [moving]));
+    const plans = await liveDiff(client, first, [], await currentInventory(client, first));
+    expect(plans.flatMap((p) => p.changes)).toEqual([]);
   });
 });
 
