@@ -7,7 +7,7 @@ import { listRevisions } from "./history/list-revisions.js";
 import { pruneHistory } from "./history/prune-history.js";
 import { readRevision } from "./history/read-revision.js";
 import { recordRevision } from "./history/record-revision.js";
-import { inventoryOf } from "./inventory.js";
+import { entryKey, type InventoryEntry, inventoryOf } from "./inventory.js";
 import { acquireLock } from "./lock/acquire-lock.js";
 import type { LockInfo } from "./lock/read-lock.js";
 
@@ -108,6 +108,7 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
         message: `health failed: ${deploy.health.message}; no earlier successful revision to roll back to`,
       };
     }
+    lock.assertHeld();
     opts.log(`health failed (${deploy.health.message}); rolling back to revision ${target.number}`);
     await finishRevision(client, env, revision.number, {
       result: "rolled-back",
@@ -193,6 +194,19 @@ export async function currentInventory(
   env: string,
   revisions?: Awaited<ReturnType<typeof listRevisions>>,
 ): Promise<ReturnType<typeof inventoryOf>> {
-  const newest = (revisions ?? (await listRevisions(client, env)))[0];
-  return newest ? (await readRevision(client, env, newest.number)).inventory : [];
+  const all = revisions ?? (await listRevisions(client, env));
+  // Every revision since the last success may have created objects (a failed apply stops part-way,
+  // and the one after it may fail before pruning): the environment owns what any of them listed.
+  const lastGood = all.findIndex((r) => r.result === "succeeded");
+  const owning = lastGood === -1 ? all : all.slice(0, lastGood + 1);
+  const owned = new Map<string, InventoryEntry>();
+  for (const r of owning) {
+    // A revision that history retention already removed has nothing left to tell.
+    const stored = await readRevision(client, env, r.number).catch((err: { code?: string }) => {
+      if (err.code === "revision-missing") return undefined;
+      throw err;
+    });
+    for (const e of stored?.inventory ?? []) owned.set(entryKey(e), e);
+  }
+  return [...owned.values()];
 }

@@ -4,7 +4,7 @@ import { mapLimit } from "../planning/render/map-limit.js";
 import type { KubeObject } from "../planning/types.js";
 import { withRetry } from "../retry.js";
 import { applyStages } from "./apply-order.js";
-import { isSubset } from "./is-subset.js";
+import { asStored, isSubset } from "./is-subset.js";
 import { APPLIED_HASH, ENVIRONMENT_LABEL } from "./strip-server-fields.js";
 
 /** Requests in flight: about what saturates an API server on two cores, with a little headroom. */
@@ -42,7 +42,7 @@ export async function applyObjects(
       const same =
         current !== undefined &&
         current.metadata.annotations?.[APPLIED_HASH] === o.metadata.annotations?.[APPLIED_HASH] &&
-        isSubset(o, current);
+        isSubset(asStored(o), current);
       if (same) result.unchanged++;
       return !same;
     });

@@ -38,7 +38,7 @@ export async function deployObjects(
   });
   opts.log(`applied: ${applied.written.length} written, ${applied.unchanged} unchanged`);
   const removed = removedEntries(opts.previousInventory, inventoryOf(objects));
-  const pruned = await pruneObjects(client, removed);
+  const pruned = await pruneObjects(client, removed, opts.environment);
   if (pruned.deleted.length > 0) opts.log(`pruned: ${pruned.deleted.join(", ")}`);
   if (pruned.kept.length > 0) opts.log(`kept (zakenak.io/prune: disabled): ${pruned.kept.join(", ")}`);
   let health: HealthResult = { healthy: true, message: "health not checked (--no-wait)" };

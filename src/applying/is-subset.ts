@@ -15,3 +15,23 @@ export function isSubset(want: unknown, have: unknown): boolean {
   // The server keeps integers as numbers; a string "1" in Git against 1 live is a real difference.
   return false;
 }
+
+/**
+ * An object as the API server stores it, for comparing with a live one: a v1 Secret's stringData is
+ * written into data (base64) and never stored itself.
+ */
+export function asStored<T extends { apiVersion: string; kind: string; [key: string]: unknown }>(obj: T): T {
+  if (
+    obj.apiVersion !== "v1" ||
+    obj.kind !== "Secret" ||
+    !obj.stringData ||
+    typeof obj.stringData !== "object"
+  )
+    return obj;
+  const { stringData, ...rest } = obj;
+  const data: Record<string, unknown> = { ...((obj.data as Record<string, unknown> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(stringData as Record<string, unknown>)) {
+    data[k] = Buffer.from(String(v), "utf8").toString("base64");
+  }
+  return { ...rest, data } as unknown as T;
+}

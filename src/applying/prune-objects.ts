@@ -3,6 +3,7 @@ import { mapLimit } from "../planning/render/map-limit.js";
 import { withRetry } from "../retry.js";
 import { APPLY_CONCURRENCY } from "./apply-objects.js";
 import type { InventoryEntry } from "./inventory.js";
+import { ENVIRONMENT_LABEL } from "./strip-server-fields.js";
 
 export const PRUNE_ANNOTATION = "zakenak.io/prune";
 const LAST_STAGE = new Set(["Namespace", "CustomResourceDefinition"]);
@@ -20,6 +21,7 @@ export interface PruneResult {
 export async function pruneObjects(
   client: KubeClient,
   removed: readonly InventoryEntry[],
+  environment: string,
 ): Promise<PruneResult> {
   const result: PruneResult = { deleted: [], kept: [] };
   const stages = [
@@ -34,6 +36,9 @@ export async function pruneObjects(
         throw err;
       });
       if (!live) return;
+      // Applied since by another environment (the object moved in Git): no longer ours to delete.
+      const owner = live.metadata.labels?.[ENVIRONMENT_LABEL];
+      if (owner !== undefined && owner !== environment) return;
       if (live.metadata.annotations?.[PRUNE_ANNOTATION] === "disabled") {
         result.kept.push(label);
         return;

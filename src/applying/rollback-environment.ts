@@ -96,12 +96,10 @@ export async function rollbackEnvironment(opts: RollbackOptions): Promise<Rollba
 
 async function defaultTarget(client: KubeClient, env: string): Promise<number> {
   const revisions = await listRevisions(client, env);
-  const current = revisions.find((r) => r.result === "succeeded");
-  if (!current)
-    throw new ZakenakError(
-      "revision-missing",
-      `environment ${env} has no successful revision to roll back from`,
-    );
+  // The revision deployed now is the newest one whatever its result: a failed apply leaves the
+  // environment part-way to it, and going back means going to the last success before it.
+  const current = revisions[0];
+  if (!current) throw new ZakenakError("revision-missing", `environment ${env} has no revisions`);
   const target = await lastSuccessful(client, env, { before: current.number });
   if (!target) {
     throw new ZakenakError(

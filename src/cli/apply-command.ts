@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyEnvironment, currentInventory } from "../applying/apply-environment.js";
+import { ZakenakError } from "../errors.js";
 import { liveDiff } from "../planning/live-diff.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
@@ -31,6 +32,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   });
   const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
   const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
+  if (leaseSeconds < 1) throw new ZakenakError("usage", "--lease-seconds must be at least 1");
   const session = await openCluster(values, io, "apply", true);
   try {
     const rendered = await renderEnvironment({

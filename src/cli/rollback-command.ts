@@ -24,6 +24,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
   }
   const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
   const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
+  if (leaseSeconds < 1) throw new ZakenakError("usage", "--lease-seconds must be at least 1");
   const session = await openCluster(values, io, "rollback");
   try {
     const log = (line: string) => io.stderr.write(`${line}\n`);

@@ -1,5 +1,5 @@
 import { type InventoryEntry, inventoryOf, removedEntries } from "../applying/inventory.js";
-import { isSubset } from "../applying/is-subset.js";
+import { asStored, isSubset } from "../applying/is-subset.js";
 import { prepareObjects } from "../applying/prepare-objects.js";
 import { APPLIED_HASH, ENVIRONMENT_LABEL, stripServerFields } from "../applying/strip-server-fields.js";
 import type { KubeClient } from "../kube/kube-client.js";
@@ -45,7 +45,7 @@ export async function liveDiff(
     if (
       current &&
       current.metadata.annotations?.[APPLIED_HASH] === want.metadata.annotations?.[APPLIED_HASH] &&
-      isSubset(want, current)
+      isSubset(asStored(want), current)
     ) {
       release.unchanged++;
       return;
@@ -73,6 +73,8 @@ export async function liveDiff(
   await mapLimit(removed, CONCURRENCY, async (entry) => {
     const current = await withRetry(() => client.get(entry)).catch(unknownKindAsMissing);
     if (!current || current.metadata.annotations?.["zakenak.io/prune"] === "disabled") return;
+    const owner = current.metadata.labels?.[ENVIRONMENT_LABEL];
+    if (owner !== undefined && owner !== environment) return;
     const [b] = maskSecretPair(stripServerFields(current), undefined);
     releaseOf("(removed from Git)").changes.push(
       change("delete", current, unifiedDiff(toYaml(b as KubeObject), "")),
