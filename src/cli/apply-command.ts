@@ -45,12 +45,19 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     const log = (line: string) => io.stderr.write(`${line}\n`);
     if (values["dry-run"]) {
       const owned = await currentInventory(session.client, session.environment.name);
-      const releases = await liveDiff(session.client, session.environment.name, rendered.objects, owned);
+      const compared = await liveDiff(session.client, session.environment.name, rendered.objects, owned, {
+        force: session.environment.forceConflicts === true,
+      });
       const plan = {
         base: `cluster (${session.client.server})`,
         head: rendered.ref,
         view: "cluster" as const,
-        environments: [summarize(session.environment.name, releases, rendered.findings)],
+        environments: [
+          summarize(session.environment.name, compared.releases, [
+            ...rendered.findings,
+            ...compared.findings,
+          ]),
+        ],
       };
       io.stdout.write(renderText(plan, { color: useColor(io) }));
       io.stdout.write("dry run: nothing was applied\n");

@@ -3,12 +3,12 @@ import { asStored, isSubset } from "../applying/is-subset.js";
 import { prepareObjects } from "../applying/prepare-objects.js";
 import { APPLIED_HASH, ENVIRONMENT_LABEL, stripServerFields } from "../applying/strip-server-fields.js";
 import type { KubeClient } from "../kube/kube-client.js";
-import { objectKey } from "../kube/object-key.js";
+import { objectKey, objectRef } from "../kube/object-key.js";
 import { withRetry } from "../retry.js";
 import { toYaml, unifiedDiff } from "./diff-objects.js";
 import { maskSecretPair } from "./mask-secrets.js";
 import { mapLimit } from "./render/map-limit.js";
-import type { KubeObject, ObjectChange, ReleasePlan, RenderedObject } from "./types.js";
+import type { Finding, KubeObject, ObjectChange, ReleasePlan, RenderedObject } from "./types.js";
 
 const CONCURRENCY = 12;
 
@@ -23,7 +23,9 @@ export async function liveDiff(
   environment: string,
   objects: readonly RenderedObject[],
   owned: readonly InventoryEntry[],
-): Promise<ReleasePlan[]> {
+  opts: { force?: boolean } = {},
+): Promise<{ releases: ReleasePlan[]; findings: Finding[] }> {
+  const findings: Finding[] = [];
   const prepared = prepareObjects(
     objects.map((o) => o.object),
     environment,
@@ -51,11 +53,22 @@ export async function liveDiff(
       return;
     }
     current ??= await withRetry(() => client.get(refOf(want))).catch(unknownKindAsMissing);
-    const after = await withRetry(() => client.apply(want, { dryRun: true, force: true })).catch(
-      (err: { code?: string }) => {
+    const dryRun = (force: boolean) => withRetry(() => client.apply(want, { dryRun: true, force }));
+    const after = await dryRun(opts.force === true).catch(
+      async (err: { code?: string; message?: string }) => {
         // A namespace or CRD that this same revision creates: the server cannot dry-run into it yet.
         if (err.code === "not-found" || err.code === "unknown-kind") return want;
-        throw err;
+        if (err.code !== "apply-conflict") throw err;
+        // The apply would stop here: say so, and still show what the change is.
+        const source = objects[i] as RenderedObject;
+        findings.push({
+          rule: "field-conflict",
+          severity: "error",
+          file: source.file,
+          object: objectRef(want),
+          message: err.message ?? "field-manager conflict",
+        });
+        return dryRun(true);
       },
     );
     const before = current ? stripServerFields(current) : undefined;
@@ -81,7 +94,7 @@ export async function liveDiff(
     );
   });
   for (const r of byRelease.values()) r.changes.sort((x, y) => (refKey(x) < refKey(y) ? -1 : 1));
-  return [...byRelease.values()];
+  return { releases: [...byRelease.values()], findings };
 }
 
 async function listOwned(

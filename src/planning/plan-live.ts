@@ -28,7 +28,9 @@ export async function planLive(opts: {
   // With a release missing from the render, "owned but not rendered" would wrongly list its objects
   // as deletions: show no deletions rather than false ones.
   const owned = rendered.failed.size > 0 ? [] : await currentInventory(opts.client, opts.environment);
-  const compared = await liveDiff(opts.client, opts.environment, rendered.objects, owned);
+  const compared = await liveDiff(opts.client, opts.environment, rendered.objects, owned, {
+    force: rendered.environment.forceConflicts === true,
+  });
   const failed: ReleasePlan[] = [...rendered.failed].map(([release, error]) => ({
     release,
     changes: [],
@@ -36,7 +38,11 @@ export async function planLive(opts: {
     error,
   }));
   return {
-    plan: summarize(opts.environment, [...compared, ...failed], rendered.findings),
+    plan: summarize(
+      opts.environment,
+      [...compared.releases, ...failed],
+      [...rendered.findings, ...compared.findings],
+    ),
     head: rendered.ref,
   };
 }

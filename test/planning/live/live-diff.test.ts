@@ -95,7 +95,7 @@ describe("liveDiff", () => {
       secretObject(ns, "brand-new", { key: secretNew }),
     ];
     const owned = await currentInventory(client, env);
-    const plans = await liveDiff(client, env, rendered(next), owned);
+    const { releases: plans } = await liveDiff(client, env, rendered(next), owned);
 
     const app = plans.find((p) => p.release === "app");
     // Namespace and Deployment web are as applied; creds is compared through a dry run and its only
@@ -156,7 +156,12 @@ describe("liveDiff", () => {
       secretObject(ns, "creds", { password: "unchanged-secret" }),
     ];
     await applyEnvironment(applyOptions(client, env, objects));
-    const plans = await liveDiff(client, env, rendered(objects), await currentInventory(client, env));
+    const { releases: plans } = await liveDiff(
+      client,
+      env,
+      rendered(objects),
+      await currentInventory(client, env),
+    );
     expect(plans).toEqual([{ release: "app", changes: [], unchanged: 4 }]);
   });
 });
@@ -170,7 +175,7 @@ describe("liveDiff deletions", () => {
     await client.apply(namespaceObject(ns));
     await applyEnvironment(applyOptions(client, first, [moving]));
     await applyEnvironment(applyOptions(client, second, [moving]));
-    const plans = await liveDiff(client, first, [], await currentInventory(client, first));
+    const { releases: plans } = await liveDiff(client, first, [], await currentInventory(client, first));
     expect(plans.flatMap((p) => p.changes)).toEqual([]);
   });
 });
@@ -262,5 +267,27 @@ ${extra}`;
     const after = await cli("plan", "--live", "--env", env);
     expect(after.code, after.stdout).toBe(0);
     expect(after.stdout).toContain(`${env}: 0 to create, 0 to change, 0 to delete, 3 unchanged`);
+  });
+});
+
+describe("liveDiff and field-manager conflicts", () => {
+  it("reports a field another manager owns as a field-conflict error, and shows the change anyway", async () => {
+    const env = uniqueName("live-conflict");
+    await client.apply(namespaceObject(env), { fieldManager: "kubectl-edit" });
+    await client.apply(configMapObject(env, "tuning", { x: "1" }), { fieldManager: "kubectl-edit" });
+    const objects = [namespaceObject(env), configMapObject(env, "tuning", { x: "2" })];
+
+    const strict = await liveDiff(client, env, rendered(objects), []);
+    const conflict = strict.findings.find((f) => f.rule === "field-conflict");
+    expect(conflict).toMatchObject({ severity: "error", object: `ConfigMap/${env}/tuning` });
+    expect(conflict?.message).toContain('.data.x is owned by "kubectl-edit"');
+    expect(changedLines(changeOf(strict.releases, "ConfigMap", "tuning").diff)).toEqual([
+      '-  x: "1"',
+      '+  x: "2"',
+    ]);
+
+    const forced = await liveDiff(client, env, rendered(objects), [], { force: true });
+    expect(forced.findings).toEqual([]);
+    expect(await liveData(client, env, "tuning")).toEqual({ x: "1" });
   });
 });
