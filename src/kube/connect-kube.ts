@@ -4,6 +4,7 @@ import { HttpKubeClient } from "./http-kube-client.js";
 import type { KubeClient } from "./kube-client.js";
 import { KubeHttp, type KubeHttpOptions } from "./kube-http.js";
 import { type LoadKubeconfigOptions, loadKubeconfig } from "./load-kubeconfig.js";
+import { openKubeConnection } from "./open-kube-connection.js";
 
 export interface ConnectKubeOptions extends LoadKubeconfigOptions, KubeHttpOptions {}
 
@@ -19,18 +20,17 @@ export interface ConnectedKubeClient extends KubeClient {
  * service account, else `~/.kube/config`. Nothing is requested until the first call.
  */
 export async function connectKube(opts: ConnectKubeOptions = {}): Promise<ConnectedKubeClient> {
-  const { kc, source } = loadKubeconfig(opts);
+  const loaded = loadKubeconfig(opts);
   let http: KubeHttp;
   try {
-    http = await KubeHttp.create(kc, opts);
+    http = await KubeHttp.create(await openKubeConnection(loaded), opts);
   } catch (error) {
     // Unreadable CA or key files, a failing exec credential plugin, plain HTTP without skip-TLS.
     throw new ZakenakError(
       "config-invalid",
-      `kubeconfig ${source}, context "${kc.getCurrentContext()}": ${(error as Error).message}`,
+      `kubeconfig ${loaded.source}, context "${loaded.contextName}": ${(error as Error).message}`,
       { cause: error },
     );
   }
-  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
-  return new HttpKubeClient(http, new ApiDiscovery(http), namespace);
+  return new HttpKubeClient(http, new ApiDiscovery(http), loaded.namespace || "default");
 }

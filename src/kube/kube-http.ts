@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeApiError } from "./kube-api-error.js";
+import type { ClientCertificate, KubeConnection } from "./kube-connection.js";
 import {
   kubeErrorFromNetwork,
   kubeErrorFromResponse,
@@ -32,7 +33,7 @@ export interface KubeResponse {
   retryAfterSeconds?: number;
 }
 
-type HeaderMap = Record<string, string>;
+type HeaderMap = Record<string, string | string[]>;
 
 // A keep-alive socket the server closed between requests shows up as one of these on the next write.
 const STALE_SOCKET = /ECONNRESET|EPIPE|socket hang up/;
@@ -44,46 +45,61 @@ const STALE_SOCKET = /ECONNRESET|EPIPE|socket hang up/;
  */
 export class KubeHttp {
   readonly server: string;
+  private readonly connection: KubeConnection;
   private readonly url: URL;
   private readonly basePath: string;
-  private readonly agent: http.Agent;
   private readonly requestFn: typeof https.request;
   private readonly timeoutMs: number;
+  private readonly maxSockets: number;
+  private agent: http.Agent;
+  /** The exec plugin's certificate the current pool presents; a new one gets a new pool. */
+  private agentCert: ClientCertificate | undefined;
+  /** The pool of the certificate rotated away last; requests may still be running on it. */
+  private retired: http.Agent | undefined;
+  private readonly staticHeaders: HeaderMap | undefined;
 
   private constructor(
-    private readonly kc: KubeConfig,
-    server: string,
-    agent: http.Agent,
-    private readonly staticHeaders: HeaderMap | undefined,
+    connection: KubeConnection,
+    staticHeaders: HeaderMap | undefined,
+    cert: ClientCertificate | undefined,
     opts: KubeHttpOptions,
   ) {
-    this.server = server;
-    this.url = new URL(server);
+    this.connection = connection;
+    this.server = connection.server;
+    this.url = new URL(connection.server);
     // Servers behind a path prefix (e.g. https://host/k8s/clusters/c-1) keep it on every request.
     this.basePath = this.url.pathname.replace(/\/+$/, "");
-    this.agent = agent;
     this.requestFn = this.url.protocol === "http:" ? http.request : https.request;
     this.timeoutMs = opts.requestTimeoutMs ?? 60_000;
+    this.maxSockets = opts.maxSockets ?? 16;
+    this.staticHeaders = staticHeaders;
+    this.agentCert = cert;
+    this.agent = connection.agent ?? this.newAgent(cert);
   }
 
-  static async create(kc: KubeConfig, opts: KubeHttpOptions = {}): Promise<KubeHttp> {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names no known cluster`);
-    const template: https.RequestOptions = { headers: {} };
-    await kc.applyToHTTPSOptions(template);
-    const user = kc.getCurrentUser();
-    // Exec plugins and token files hand out short-lived tokens: those headers are fetched per request.
-    const dynamicAuth = Boolean(user?.exec || user?.authProvider);
-    const agent = cluster.proxyUrl
-      ? (template.agent as http.Agent) // the library's proxy agents know how to tunnel
-      : newAgent(cluster.server, template, opts.maxSockets ?? 16);
-    const headers = dynamicAuth ? undefined : authHeaders(template);
-    return new KubeHttp(kc, cluster.server, agent, headers, opts);
+  /**
+   * Fetches the credentials once, so a broken token file or exec plugin fails here rather than on the
+   * first request; nothing is sent to the server yet.
+   */
+  static async create(connection: KubeConnection, opts: KubeHttpOptions = {}): Promise<KubeHttp> {
+    const headers = await connection.authHeaders();
+    const cert = connection.clientCertificate?.();
+    return new KubeHttp(connection, connection.staticAuth ? headers : undefined, cert, opts);
   }
 
   /** Sends one request; throws only when no response arrives. */
   async send(req: KubeRequest): Promise<KubeResponse> {
-    const headers = { ...(this.staticHeaders ?? (await this.freshAuthHeaders())) };
+    let headers: HeaderMap;
+    let agent: http.Agent;
+    try {
+      headers = { ...(this.staticHeaders ?? (await this.connection.authHeaders())) };
+      agent = this.currentAgent();
+    } catch (error) {
+      // A token file that vanished, an exec plugin that failed: no request could succeed without them.
+      const { action, target } = req.describe;
+      const message = `${action} ${target}: cannot get credentials: ${(error as Error).message}`;
+      throw new KubeApiError("unauthorized", message, { cause: error });
+    }
     headers.Accept = req.accept ?? "application/json";
     headers["User-Agent"] = "zakenak";
     let payload: Buffer | undefined;
@@ -93,12 +109,12 @@ export class KubeHttp {
       headers["Content-Length"] = String(payload.length);
     }
     try {
-      return await this.once(req.method, req.path, headers, payload);
+      return this.checked(await this.once(agent, req.method, req.path, headers, payload));
     } catch (error) {
       // GETs are idempotent: one quiet retry when a pooled connection turned out to be dead.
       if (req.method === "GET" && STALE_SOCKET.test(String((error as Error)?.message ?? error))) {
         try {
-          return await this.once(req.method, req.path, headers, payload);
+          return this.checked(await this.once(agent, req.method, req.path, headers, payload));
         } catch (again) {
           throw kubeErrorFromNetwork(again, req.describe);
         }
@@ -117,15 +133,55 @@ export class KubeHttp {
   /** Closes idle pooled sockets so the process can exit. */
   close(): void {
     this.agent.destroy();
+    this.retired?.destroy();
   }
 
-  private async freshAuthHeaders(): Promise<HeaderMap> {
-    const opts: https.RequestOptions = { headers: {} };
-    await this.kc.applyToHTTPSOptions(opts);
-    return authHeaders(opts);
+  /** Passes a response through, telling the credentials when the server refused them. */
+  private checked(res: KubeResponse): KubeResponse {
+    if (res.status === 401) this.connection.authRejected?.();
+    return res;
   }
 
-  private once(method: string, path: string, headers: HeaderMap, payload?: Buffer): Promise<KubeResponse> {
+  private currentAgent(): http.Agent {
+    if (!this.connection.clientCertificate || this.connection.agent) return this.agent;
+    const cert = this.connection.clientCertificate();
+    if (cert !== this.agentCert) {
+      // Certificates live minutes to hours: whatever ran on the pool before last has long finished.
+      this.retired?.destroy();
+      this.retired = this.agent;
+      this.agent = this.newAgent(cert);
+      this.agentCert = cert;
+    }
+    return this.agent;
+  }
+
+  private newAgent(cert: ClientCertificate | undefined): http.Agent {
+    const common = {
+      keepAlive: true,
+      maxSockets: this.maxSockets,
+      maxFreeSockets: this.maxSockets,
+      scheduling: "lifo" as const,
+    };
+    if (this.url.protocol === "http:") return new http.Agent(common);
+    const { tls } = this.connection;
+    return new https.Agent({
+      ...common,
+      ca: tls.ca,
+      cert: cert?.cert ?? tls.cert,
+      key: cert?.key ?? tls.key,
+      servername: tls.serverName,
+      // Left unset otherwise, so NODE_TLS_REJECT_UNAUTHORIZED keeps working.
+      ...(tls.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
+    });
+  }
+
+  private once(
+    agent: http.Agent,
+    method: string,
+    path: string,
+    headers: HeaderMap,
+    payload?: Buffer,
+  ): Promise<KubeResponse> {
     return new Promise((resolve, reject) => {
       const request = this.requestFn({
         protocol: this.url.protocol,
@@ -134,7 +190,7 @@ export class KubeHttp {
         path: this.basePath + path,
         method,
         headers,
-        agent: this.agent,
+        agent,
       });
       request.setTimeout(this.timeoutMs, () => {
         const timeout = Object.assign(new Error(`no response within ${this.timeoutMs} ms`), {
@@ -171,28 +227,4 @@ function parseBody(text: string, contentType: string): unknown {
   } catch {
     return text;
   }
-}
-
-function newAgent(server: string, tls: https.RequestOptions, maxSockets: number): http.Agent {
-  const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: "lifo" as const };
-  if (server.startsWith("http:")) return new http.Agent(common);
-  return new https.Agent({
-    ...common,
-    ca: tls.ca,
-    cert: tls.cert,
-    key: tls.key,
-    pfx: tls.pfx,
-    passphrase: tls.passphrase,
-    servername: tls.servername,
-    ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-  });
-}
-
-function authHeaders(opts: https.RequestOptions): HeaderMap {
-  const headers: HeaderMap = {};
-  for (const [name, value] of Object.entries(opts.headers ?? {})) {
-    if (value !== undefined) headers[name] = String(value);
-  }
-  if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
-  return headers;
 }

@@ -7,6 +7,7 @@ import { ZakenakError } from "../../src/errors.js";
 import { connectKube } from "../../src/kube/connect-kube.js";
 import { KubeHttp } from "../../src/kube/kube-http.js";
 import { loadKubeconfig } from "../../src/kube/load-kubeconfig.js";
+import { openKubeConnection } from "../../src/kube/open-kube-connection.js";
 import { closedPort, writeKubeconfigVariant } from "./kubeconfig-variant.js";
 import { useTestCluster } from "./test-cluster.js";
 
@@ -79,7 +80,9 @@ describe("connectKube", () => {
       metadata: { name: "zakenak-test-view-namespaces" },
       rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
     });
-    const http = await KubeHttp.create(loadKubeconfig({ kubeconfig: cluster.kubeconfigPath }).kc);
+    const http = await KubeHttp.create(
+      await openKubeConnection(loadKubeconfig({ kubeconfig: cluster.kubeconfigPath })),
+    );
     const tokenRequest = await http.call({
       method: "POST",
       path: `/api/v1/namespaces/${cluster.namespace}/serviceaccounts/${sa}/token`,

@@ -4,6 +4,7 @@ import { connectKube } from "../../src/kube/connect-kube.js";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
 import { KubeHttp } from "../../src/kube/kube-http.js";
 import { loadKubeconfig } from "../../src/kube/load-kubeconfig.js";
+import { openKubeConnection } from "../../src/kube/open-kube-connection.js";
 import type { KubeObject } from "../../src/planning/types.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
@@ -81,8 +82,9 @@ describe("resource()", () => {
   });
 
   it("gives the same mapping through per-group discovery as through aggregated discovery", async () => {
-    const { kc } = loadKubeconfig({ kubeconfig: cluster.kubeconfigPath });
-    const http = await KubeHttp.create(kc);
+    const http = await KubeHttp.create(
+      await openKubeConnection(loadKubeconfig({ kubeconfig: cluster.kubeconfigPath })),
+    );
     try {
       const legacy = new ApiDiscovery(http, { aggregated: false });
       const aggregated = new ApiDiscovery(http);

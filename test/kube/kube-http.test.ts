@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { KubeHttp } from "../../src/kube/kube-http.js";
 import { loadKubeconfig } from "../../src/kube/load-kubeconfig.js";
+import { openKubeConnection } from "../../src/kube/open-kube-connection.js";
 import { identityScrubber } from "../../src/kube/secret-scrubber.js";
 
 // Connection resets and hung responses cannot be provoked on a real API server at will, so the
@@ -55,7 +56,9 @@ async function serve(
       "current-context": "x",
     }),
   );
-  http = await KubeHttp.create(loadKubeconfig({ kubeconfig: path }).kc, { requestTimeoutMs });
+  http = await KubeHttp.create(await openKubeConnection(loadKubeconfig({ kubeconfig: path })), {
+    requestTimeoutMs,
+  });
   return http;
 }
 
