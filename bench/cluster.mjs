@@ -1,0 +1,466 @@
+// The `cluster` benchmark: zakenak against kubectl on a real control plane (kube-apiserver + etcd, no
+// controllers), 500 objects. Produces three results:
+//   apply      first `zakenak apply --env bench --no-wait` vs `kubectl apply --server-side -f DIR --recursive`
+//   reapply    the same apply again, nothing changed (zakenak's second apply vs kubectl's second apply)
+//   live-diff  `zakenak plan --live --format json` (exit 2) vs `kubectl diff --server-side
+//              --field-manager=zakenak -f DIR --recursive` (exit 0/1), one ConfigMap edited, against the
+//              objects zakenak applied
+//
+// Objects: 10 Namespaces + 170 Deployments, 170 Services, 160 ConfigMaps (17/17/16 per namespace), one
+// file per object. The Namespaces are part of what each tool applies (in `00-namespaces.yaml`, which
+// kubectl reads first; zakenak orders them first itself), so both runs create them.
+//
+// Clean slate: no namespace controller runs, so deleted namespaces never go away. Each iteration
+// (warm-up + N measured) therefore starts a FRESH control plane (≈3 s) and both tools apply into it,
+// each to its own 10 namespaces (zakenak: zk-ns-00..09, kubectl: kc-ns-00..09; equal name lengths), in
+// alternating order. A throw-away server-side apply warms the API server up before anything is timed.
+// Every zakenak run is a child process as users run it: `node bin/zakenak.js ...`.
+//
+// Checks after each run: exit codes; object counts in the cluster (10 namespaces, 500 objects per set);
+// zakenak's own "applied: N written, M unchanged" line; after a re-apply, that no object of either set got
+// a new resourceVersion; the live plan has exactly the edited ConfigMap as its one change.
+//
+// Extra figures in the notes: kube-apiserver RSS at the end of each iteration, zakenak peak RSS, and
+// the CLI's fixed cost (`zakenak history --env bench`, one small request) as a start-up yardstick.
+//
+// BENCH_CLUSTER_CPU_PROF=DIR: zakenak children of the measured runs also write V8 CPU profiles to DIR.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RSS_METHOD, runMeasured, runSetup } from "./lib/process.mjs";
+import { describeSamples, median } from "./lib/stats.mjs";
+
+export const name = "cluster";
+export const description =
+  "zakenak apply / re-apply / plan --live of 500 objects vs kubectl server-side apply / diff, real kube-apiserver";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WORK = join(ROOT, "bench", "work", "cluster");
+const NAMESPACES = 10;
+const PER_NAMESPACE = { Deployment: 17, Service: 17, ConfigMap: 16 };
+const OBJECTS = NAMESPACES * (PER_NAMESPACE.Deployment + PER_NAMESPACE.Service + PER_NAMESPACE.ConfigMap);
+const SET_LABEL = "bench.zakenak.dev/set";
+/** The ConfigMap the live-diff run edits in zakenak's working tree. */
+const EDITED = { namespace: "zk-ns-03", name: "cfg-07" };
+
+export async function run({ runs, log }) {
+  const { toolPath } = await import(join(ROOT, "dist", "tools", "tool-path.js"));
+  const { startControlPlane } = await import(join(ROOT, "dist", "control-plane", "start-control-plane.js"));
+  const kubectl = process.env.ZAKENAK_KUBECTL || toolPath("kubectl");
+  const helm = process.env.ZAKENAK_HELM || toolPath("helm");
+  const node = process.execPath;
+  log(`node: ${process.version} (${node}), also running every zakenak child`);
+  log(`kubectl: ${runSetup(kubectl, ["version", "--client"]).split("\n")[0].trim()} (${kubectl})`);
+  log(`cores: ${availableParallelism()} available; peak RSS via ${RSS_METHOD}`);
+  log(
+    `zakenak commit: ${runSetup("git", ["-C", ROOT, "log", "-1", "--format=%h %s"]).trim()}${dirtyKube()}`,
+  );
+
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const zkRepo = join(WORK, "zk-repo");
+  const kcDir = join(WORK, "kc-manifests");
+  const t0 = Date.now();
+  writeZakenakRepo(zkRepo);
+  writeManifests(kcDir, "kc");
+  log(`generated ${zkRepo} and ${kcDir}: ${NAMESPACES} namespaces + ${OBJECTS} objects each (${Date.now() - t0} ms)`);
+
+  const profDir = process.env.BENCH_CLUSTER_CPU_PROF;
+  const zkEnv = (cacheDir) => ({
+    ...process.env,
+    ZAKENAK_CACHE_DIR: cacheDir,
+    ZAKENAK_HELM: helm,
+    ZAKENAK_KUBECTL: kubectl,
+    NO_COLOR: "1",
+  });
+  const kcEnv = { ...process.env, KUBECACHEDIR: join(WORK, "kubectl-cache") };
+  const zakenak = (args, opts) =>
+    runMeasured(
+      node,
+      [...(profDir && opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), join(ROOT, "bin", "zakenak.js"), ...args],
+      { cwd: zkRepo, env: zkEnv(opts.cacheDir), ...opts },
+    );
+
+  const s = {
+    zkApply: [], kcApply: [], zkReapply: [], kcReapply: [], zkDiff: [], kcDiff: [],
+    zkApplyRss: [], zkReapplyRss: [], zkDiffRss: [], history: [], apiserverRss: [], apiserverHwm: [], startMs: [],
+  };
+  for (let i = 0; i <= runs; i++) {
+    const tag = i === 0 ? "warm-up" : `run ${i}/${runs}`;
+    const zkFirst = i % 2 === 0;
+    const cacheDir = join(WORK, `cache-${i}`);
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir, { recursive: true });
+    resetEdit(zkRepo);
+    const started = Date.now();
+    const cp = await startControlPlane();
+    const startMs = Date.now() - started;
+    try {
+      const K = cp.kubeconfigPath;
+      const kc = (args, opts = {}) =>
+        runMeasured(kubectl, [...args, "--kubeconfig", K], { env: kcEnv, ...opts });
+      const count = (set) => countObjects(kubectl, K, kcEnv, set);
+      // Warm the API server (first SSA builds its type converters, first requests open connections).
+      const warm = join(WORK, "warm.yaml");
+      writeFileSync(warm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warm\n  namespace: default\ndata:\n  a: b\n");
+      await kc(["apply", "--server-side", "-f", warm], { label: "warm-up apply" });
+      await kc(["get", "namespaces"], { label: "warm-up get" });
+
+      const zkApplyArgs = ["apply", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K, "--no-wait"];
+      const kcApplyArgs = ["apply", "--server-side", "-f", kcDir, "--recursive"];
+      const pair = async (zkStep, kcStep) => {
+        if (zkFirst) return [await zkStep(), await kcStep()];
+        const k = await kcStep();
+        return [await zkStep(), k];
+      };
+
+      // apply
+      const [za, ka] = await pair(
+        () => zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply", profile: i > 0 }),
+        () => kc(kcApplyArgs, { label: "kubectl apply --server-side" }),
+      );
+      expectWritten(za.stderr, OBJECTS + NAMESPACES, 0, "first zakenak apply");
+      expectCounts(count("zk"), "zk", "after zakenak apply");
+      expectCounts(count("kc"), "kc", "after kubectl apply");
+      const versionsBefore = { zk: resourceVersions(kubectl, K, kcEnv, "zk"), kc: resourceVersions(kubectl, K, kcEnv, "kc") };
+
+      // reapply, nothing changed
+      const [zr, kr] = await pair(
+        () => zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply (again)", profile: i > 0 }),
+        () => kc(kcApplyArgs, { label: "kubectl apply --server-side (again)" }),
+      );
+      expectWritten(zr.stderr, 0, OBJECTS + NAMESPACES, "second zakenak apply");
+      expectCounts(count("zk"), "zk", "after zakenak re-apply");
+      expectCounts(count("kc"), "kc", "after kubectl re-apply");
+      for (const set of ["zk", "kc"]) {
+        const after = resourceVersions(kubectl, K, kcEnv, set);
+        const bumped = [...after].filter(([k, v]) => versionsBefore[set].get(k) !== v).map(([k]) => k);
+        if (bumped.length > 0)
+          throw new Error(`re-apply of set ${set} wrote ${bumped.length} objects: ${bumped.slice(0, 5).join(", ")}`);
+      }
+
+      // live diff: one ConfigMap of zakenak's working tree edited; both tools compare it with the cluster
+      editOne(zkRepo);
+      const planOut = join(WORK, "plan.json");
+      const kcDiffOut = join(WORK, "kubectl-diff.txt");
+      const [zd, kd] = await pair(
+        () =>
+          zakenak(["plan", "--live", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K, "--format", "json"], {
+            cacheDir,
+            label: "zakenak plan --live",
+            okCodes: [2],
+            stdoutFile: planOut,
+            profile: i > 0,
+          }),
+        () =>
+          kc(["diff", "--server-side", "--field-manager=zakenak", "-f", join(zkRepo, "manifests"), "--recursive"], {
+            label: "kubectl diff --server-side",
+            okCodes: [0, 1],
+            stdoutFile: kcDiffOut,
+            env: { ...kcEnv, KUBECTL_EXTERNAL_DIFF: "diff -u -N" },
+          }),
+      );
+      checkLivePlan(planOut);
+      const kcDiffText = readFileSync(kcDiffOut, "utf8");
+      if (kd.code !== 1 || !kcDiffText.includes(`${EDITED.name}`))
+        throw new Error(`kubectl diff (exit ${kd.code}) did not show the edited ConfigMap ${EDITED.namespace}/${EDITED.name}`);
+      const kcDiffObjects = (kcDiffText.match(/^diff -u -N /gm) ?? []).length;
+
+      // The CLI's fixed cost: config + kubeconfig + one list of the environment's revisions.
+      const h = await zakenak(["history", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K], {
+        cacheDir,
+        label: "zakenak history",
+      });
+      const rss = apiserverMemory(cp.pids.kubeApiserver);
+      log(
+        `${tag} (${zkFirst ? "zakenak first" : "kubectl first"}; control plane up in ${startMs} ms): ` +
+          `apply zakenak ${ms(za)} / kubectl ${ms(ka)}; re-apply ${ms(zr)} / ${ms(kr)}; ` +
+          `live diff ${ms(zd)} / ${ms(kd)} (kubectl diff shows ${kcDiffObjects} objects); history ${ms(h)}; ` +
+          `zakenak peak RSS ${mb(za.peakRssKB)}/${mb(zr.peakRssKB)}/${mb(zd.peakRssKB)} MB; ` +
+          `kube-apiserver RSS ${rss.rssMB.toFixed(0)} MB (peak ${rss.hwmMB.toFixed(0)} MB)`,
+      );
+      if (i === 0) continue;
+      s.zkApply.push(za.ms);
+      s.kcApply.push(ka.ms);
+      s.zkReapply.push(zr.ms);
+      s.kcReapply.push(kr.ms);
+      s.zkDiff.push(zd.ms);
+      s.kcDiff.push(kd.ms);
+      s.history.push(h.ms);
+      s.startMs.push(startMs);
+      s.apiserverRss.push(rss.rssMB);
+      s.apiserverHwm.push(rss.hwmMB);
+      if (za.peakRssKB !== undefined) s.zkApplyRss.push(za.peakRssKB / 1024);
+      if (zr.peakRssKB !== undefined) s.zkReapplyRss.push(zr.peakRssKB / 1024);
+      if (zd.peakRssKB !== undefined) s.zkDiffRss.push(zd.peakRssKB / 1024);
+    } finally {
+      await cp.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }
+  resetEdit(zkRepo);
+
+  const cores = availableParallelism();
+  const spread = (xs, unit = "ms") => describeSamples(xs, unit);
+  const common =
+    `${NAMESPACES} Namespaces + ${OBJECTS} objects (${NAMESPACES * PER_NAMESPACE.Deployment} Deployments, ` +
+    `${NAMESPACES * PER_NAMESPACE.Service} Services, ${NAMESPACES * PER_NAMESPACE.ConfigMap} ConfigMaps), one file each; ` +
+    `kube-apiserver v1.36.3 + etcd, no controllers, a fresh control plane per iteration (up in ${spread(s.startMs)}), ` +
+    `both tools in it, alternating which goes first; ${cores} cores; Node ${process.version}.`;
+  const memory =
+    ` kube-apiserver at the end of each iteration: RSS ${spread(s.apiserverRss, "MB")}, peak ${spread(s.apiserverHwm, "MB")}.` +
+    ` zakenak "history" (CLI fixed cost: config, kubeconfig, one list) ${spread(s.history)}.`;
+  const rssNote = (xs) => (xs.length > 0 ? ` zakenak peak RSS ${spread(xs, "MB")} (${RSS_METHOD}).` : "");
+  return [
+    {
+      name: "apply",
+      value: median(s.zkApply),
+      unit: "ms",
+      baseline: "kubectl apply --server-side -f DIR --recursive",
+      baselineValue: median(s.kcApply),
+      goal: { maxRatio: 0.5 },
+      note:
+        `First apply, wall time of "zakenak apply --env bench --no-wait" (exit 0; lock, revision record, staged server-side apply, history) ` +
+        `vs kubectl's sequential server-side apply (field manager "kubectl"). ${common} zakenak ${spread(s.zkApply)}; kubectl ${spread(s.kcApply)}.` +
+        rssNote(s.zkApplyRss) +
+        memory,
+    },
+    {
+      name: "reapply",
+      value: median(s.zkReapply),
+      unit: "ms",
+      baseline: "kubectl apply --server-side -f DIR --recursive (again)",
+      baselineValue: median(s.kcReapply),
+      goal: { maxRatio: 0.3 },
+      note:
+        `Second apply of the same ${OBJECTS + NAMESPACES} objects, nothing changed (checked: zakenak reports 0 written, no resourceVersion changed in either set). ` +
+        `zakenak ${spread(s.zkReapply)}; kubectl ${spread(s.kcReapply)}.` +
+        rssNote(s.zkReapplyRss),
+    },
+    {
+      name: "live-diff",
+      value: median(s.zkDiff),
+      unit: "ms",
+      baseline: "kubectl diff --server-side --field-manager=zakenak -f DIR --recursive",
+      baselineValue: median(s.kcDiff),
+      goal: { maxRatio: 0.5 },
+      note:
+        `"zakenak plan --live --env bench --format json" (exit 2, exactly the edited ConfigMap changed) vs kubectl diff (exit 1) of the same working tree against the objects zakenak applied. ` +
+        `kubectl diff lists every object as changed, since the files lack the label and annotation zakenak adds; it sends the same dry-run request per object either way. ` +
+        `zakenak ${spread(s.zkDiff)}; kubectl ${spread(s.kcDiff)}.` +
+        rssNote(s.zkDiffRss),
+    },
+  ];
+}
+
+function ms(r) {
+  return `${r.ms.toFixed(0)} ms`;
+}
+
+function mb(kb) {
+  return kb === undefined ? "?" : (kb / 1024).toFixed(0);
+}
+
+/** A note when src/kube has uncommitted edits (another engineer's work in progress is then in dist/). */
+function dirtyKube() {
+  const out = runSetup("git", ["-C", ROOT, "status", "--porcelain", "--", "src/kube"]).trim();
+  return out ? ` (+ ${out.split("\n").length} uncommitted changes in src/kube)` : "";
+}
+
+function namespacesOf(set) {
+  return Array.from({ length: NAMESPACES }, (_, i) => `${set}-ns-${String(i).padStart(2, "0")}`);
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+function deployment(ns, set, n) {
+  const app = `app-${pad(n)}`;
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${app}
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: ${app}
+    ${SET_LABEL}: ${set}
+spec:
+  replicas: ${(n % 3) + 1}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ${app}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: ${app}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.${n % 5}
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: APP_NAME
+              value: ${app}
+          envFrom:
+            - configMapRef:
+                name: cfg-${pad(n % PER_NAMESPACE.ConfigMap)}
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+          resources:
+            requests:
+              cpu: ${50 + (n % 4) * 25}m
+              memory: ${64 + (n % 3) * 32}Mi
+            limits:
+              cpu: ${200 + (n % 4) * 100}m
+              memory: ${128 + (n % 3) * 64}Mi
+`;
+}
+
+function service(ns, set, n) {
+  const app = `app-${pad(n)}`;
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${app}
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: ${app}
+    ${SET_LABEL}: ${set}
+spec:
+  selector:
+    app.kubernetes.io/name: ${app}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+`;
+}
+
+function configMap(ns, set, n, edited = false) {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg-${pad(n)}
+  namespace: ${ns}
+  labels:
+    ${SET_LABEL}: ${set}
+data:
+  LOG_LEVEL: ${edited ? "debug" : "info"}
+  FEATURE_FLAGS: "search,export,audit-${n}"
+  settings.yaml: |
+    server:
+      port: 8080
+      workers: ${(n % 4) + 1}
+    cache:
+      ttlSeconds: ${60 * ((n % 5) + 1)}
+`;
+}
+
+/** One file per object, `00-namespaces.yaml` first (kubectl applies files in lexical order). */
+function writeManifests(dir, set) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const namespaces = namespacesOf(set);
+  writeFileSync(
+    join(dir, "00-namespaces.yaml"),
+    namespaces
+      .map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ${SET_LABEL}: ${set}\n`)
+      .join("---\n"),
+  );
+  for (const ns of namespaces) {
+    const d = join(dir, ns);
+    mkdirSync(d);
+    for (let n = 0; n < PER_NAMESPACE.Deployment; n++) writeFileSync(join(d, `deployment-app-${pad(n)}.yaml`), deployment(ns, set, n));
+    for (let n = 0; n < PER_NAMESPACE.Service; n++) writeFileSync(join(d, `service-app-${pad(n)}.yaml`), service(ns, set, n));
+    for (let n = 0; n < PER_NAMESPACE.ConfigMap; n++) writeFileSync(join(d, `configmap-cfg-${pad(n)}.yaml`), configMap(ns, set, n));
+  }
+}
+
+function editedFile(repo) {
+  return join(repo, "manifests", EDITED.namespace, `configmap-${EDITED.name}.yaml`);
+}
+
+function editOne(repo) {
+  writeFileSync(editedFile(repo), configMap(EDITED.namespace, "zk", Number(EDITED.name.slice(4)), true));
+}
+
+function resetEdit(repo) {
+  writeFileSync(editedFile(repo), configMap(EDITED.namespace, "zk", Number(EDITED.name.slice(4)), false));
+}
+
+function writeZakenakRepo(repo) {
+  mkdirSync(repo, { recursive: true });
+  writeManifests(join(repo, "manifests"), "zk");
+  writeFileSync(
+    join(repo, ".zakenak.yaml"),
+    "environments:\n  - name: bench\n    branch: main\nreleases:\n  - name: bench\n    manifests: manifests\n",
+  );
+  const git = (...args) =>
+    runSetup(
+      "git",
+      ["-c", "user.name=Zakenak Bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args],
+      { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z" } },
+    );
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "500 objects");
+}
+
+/** Objects of one set in the cluster: namespaces and (deployments, services, configmaps). */
+function countObjects(kubectl, kubeconfig, env, set) {
+  const list = (what) =>
+    runSetup(kubectl, ["get", what, "-A", "-l", `${SET_LABEL}=${set}`, "-o", "name", "--kubeconfig", kubeconfig], { env })
+      .split("\n")
+      .filter(Boolean).length;
+  return { namespaces: list("namespaces"), objects: list("deployments,services,configmaps") };
+}
+
+function expectCounts(c, set, when) {
+  if (c.namespaces !== NAMESPACES || c.objects !== OBJECTS)
+    throw new Error(`${when}: set ${set} has ${c.namespaces} namespaces and ${c.objects} objects in the cluster, expected ${NAMESPACES} and ${OBJECTS}`);
+}
+
+/** key → resourceVersion of every object of a set. */
+function resourceVersions(kubectl, kubeconfig, env, set) {
+  const out = runSetup(
+    kubectl,
+    [
+      "get", "namespaces,deployments,services,configmaps", "-A", "-l", `${SET_LABEL}=${set}`, "--kubeconfig", kubeconfig,
+      "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name} {.metadata.resourceVersion}{\"\\n\"}{end}",
+    ],
+    { env },
+  );
+  return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")));
+}
+
+function expectWritten(stderr, written, unchanged, what) {
+  const m = /applied: (\d+) written, (\d+) unchanged/.exec(stderr);
+  if (!m) throw new Error(`${what}: no "applied: N written, M unchanged" line on stderr:\n${stderr}`);
+  if (Number(m[1]) !== written || Number(m[2]) !== unchanged)
+    throw new Error(`${what}: ${m[0]}, expected ${written} written, ${unchanged} unchanged`);
+}
+
+function checkLivePlan(file) {
+  const plan = JSON.parse(readFileSync(file, "utf8"));
+  const env = plan.environments?.[0];
+  const changes = env?.releases?.flatMap((r) => r.changes) ?? [];
+  const problems = [];
+  if (plan.environments?.length !== 1 || env.environment !== "bench") problems.push("expected one environment bench");
+  else if (!env.valid) problems.push(`not valid: ${JSON.stringify(env.findings)}`);
+  if (changes.length !== 1 || changes[0].kind !== "ConfigMap" || changes[0].name !== EDITED.name || changes[0].namespace !== EDITED.namespace)
+    problems.push(`changes ${JSON.stringify(changes.map((c) => `${c.action} ${c.kind} ${c.namespace}/${c.name}`))}, expected one update of ConfigMap ${EDITED.namespace}/${EDITED.name}`);
+  if (problems.length) throw new Error(`zakenak plan --live gave an unexpected plan:\n  ${problems.join("\n  ")}`);
+}
+
+/** kube-apiserver's current and peak resident memory, from /proc. */
+function apiserverMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { rssMB: kb("VmRSS") / 1024, hwmMB: kb("VmHWM") / 1024 };
+}
