@@ -21,7 +21,7 @@ export async function clientNodeKubeConnection(loaded: LoadedKubeconfig): Promis
   const kc = new KubeConfig();
   // Only the chosen entries, merged and with absolute paths already; a user it can find even when the
   // context names none, as without one the library applies no TLS settings at all.
-  const userName = loaded.userName ?? "";
+  const userName = loaded.userName ?? "(no user)";
   const { tokenFile, ...user } = loaded.user;
   kc.loadFromString(
     JSON.stringify({

@@ -134,8 +134,43 @@ describe("our own kubeconfig loader", () => {
       await expect(kube.get(ns)).rejects.toMatchObject({ code: "unauthorized" });
       await writeFile(join(here, "token"), `${access.token}\n`);
       expect((await kube.get(ns))?.metadata.name).toBe(cluster.namespace);
+      await rm(join(here, "token"));
+      await expect(kube.get(ns)).rejects.toMatchObject({
+        code: "unauthorized",
+        message: expect.stringContaining(`cannot get credentials: ENOENT`),
+      });
     } finally {
       kube.close();
+    }
+  });
+
+  it("sends username and password as basic auth", async () => {
+    // kube-apiserver dropped basic auth; a plain server shows what is sent.
+    let seen: string | undefined;
+    const server = createServer((req, res) => {
+      seen = req.headers.authorization;
+      res.setHeader("Content-Type", "application/json");
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const path = await writeKubeconfig(
+        join(await subdir("basic"), "config"),
+        { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true },
+        { username: "ada", password: "s3cret" },
+      );
+      const http = await KubeHttp.create(await connectionFor(path));
+      await http.call({
+        method: "GET",
+        path: "/api",
+        describe: { action: "get", target: "/api", server: "test", scrub: identityScrubber },
+      });
+      http.close();
+      expect(seen).toBe(`Basic ${Buffer.from("ada:s3cret").toString("base64")}`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
