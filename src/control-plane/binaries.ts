@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBuildScript } from "../tools/run-build-script.js";
 import { controlPlaneVersions } from "./control-plane-versions.js";
 import { zakenakCacheDir } from "./zakenak-cache-dir.js";
 
@@ -30,23 +30,6 @@ async function missingBinary(binaries: ControlPlaneBinaries): Promise<string | u
   return undefined;
 }
 
-function runBuildScript(env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // Progress goes straight to our stderr: the build takes minutes and silence would look like a hang.
-    const child = spawn("bash", [buildScript], { env, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on("error", (error) => reject(new Error(`cannot run ${buildScript}: ${error.message}`)));
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve(stdout.trim().split("\n").at(-1) ?? "");
-      else reject(new Error(`${buildScript} failed (${signal ?? `exit code ${code}`})`));
-    });
-  });
-}
-
 /**
  * kube-apiserver and etcd for a local control plane. ZAKENAK_CONTROL_PLANE_DIR points at binaries built
  * elsewhere and is taken as is; otherwise the version-keyed cache is used, built on first use.
@@ -64,7 +47,7 @@ export async function controlPlaneBinaries(
   const { kubernetes, etcd } = controlPlaneVersions(env);
   const cached = binariesIn(join(zakenakCacheDir(env), "control-plane", `k8s-${kubernetes}-etcd-${etcd}`));
   if (!(await missingBinary(cached))) return cached;
-  const built = binariesIn((await runBuildScript(env)) || cached.dir);
+  const built = binariesIn((await runBuildScript(buildScript, env)) || cached.dir);
   const missing = await missingBinary(built);
   if (missing) throw new Error(`${missing} is still missing after running ${buildScript}`);
   return built;

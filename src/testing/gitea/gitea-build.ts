@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zakenakCacheDir } from "../../control-plane/zakenak-cache-dir.js";
+import { runBuildScript } from "../../tools/run-build-script.js";
 
 export interface GiteaBuild {
   /** The gitea executable. */
@@ -42,23 +42,6 @@ async function missingPart(build: GiteaBuild): Promise<string | undefined> {
   return undefined;
 }
 
-function runBuildScript(env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // Progress goes straight to our stderr: the build takes minutes and silence would look like a hang.
-    const child = spawn("bash", [buildScript], { env, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on("error", (error) => reject(new Error(`cannot run ${buildScript}: ${error.message}`)));
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve(stdout.trim().split("\n").at(-1) ?? "");
-      else reject(new Error(`${buildScript} failed (${signal ?? `exit code ${code}`})`));
-    });
-  });
-}
-
 /**
  * The Gitea server for tests. ZAKENAK_GITEA_DIR points at a build made elsewhere and is taken as is;
  * otherwise the version-keyed cache is used, built from the Go module on first use (minutes).
@@ -73,7 +56,7 @@ export async function giteaBuild(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const cached = buildIn(join(zakenakCacheDir(env), "gitea", giteaVersion(env)));
   if (!(await missingPart(cached))) return cached;
-  const built = buildIn((await runBuildScript(env)) || cached.dir);
+  const built = buildIn((await runBuildScript(buildScript, env)) || cached.dir);
   const missing = await missingPart(built);
   if (missing) throw new Error(`${missing} is still missing after running ${buildScript}`);
   return built;
