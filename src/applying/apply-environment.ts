@@ -8,8 +8,7 @@ import { pruneHistory } from "./history/prune-history.js";
 import { readRevision } from "./history/read-revision.js";
 import { recordRevision } from "./history/record-revision.js";
 import { entryKey, type InventoryEntry, inventoryOf } from "./inventory.js";
-import { acquireLock } from "./lock/acquire-lock.js";
-import type { LockInfo } from "./lock/read-lock.js";
+import { type EnvironmentLockOptions, withEnvironmentLock } from "./lock-environment.js";
 
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
 export const DEFAULT_HISTORY_LIMIT = 20;
@@ -21,22 +20,15 @@ export interface EnvironmentTarget {
   historyLimit?: number;
 }
 
-export interface ApplyEnvironmentOptions {
+export interface ApplyEnvironmentOptions extends EnvironmentLockOptions {
   client: KubeClient;
   environment: EnvironmentTarget;
   objects: readonly KubeObject[];
   sha: string;
   ref: string;
   actor: string;
-  /** Stable identity for the lock (a retried job takes its own lock again). */
-  holder: string;
-  /** Shown to whoever finds the environment locked. */
-  holderDescription: string;
-  lockWaitMs: number;
-  leaseSeconds?: number;
   wait: boolean;
   log: (line: string) => void;
-  onLockWait?: (current: LockInfo) => void;
 }
 
 export type ApplyResult = "succeeded" | "failed" | "rolled-back";
@@ -58,15 +50,7 @@ export interface ApplyOutcome {
 export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<ApplyOutcome> {
   const { client, environment } = opts;
   const env = environment.name;
-  const lock = await acquireLock(client, {
-    environment: env,
-    holder: opts.holder,
-    description: opts.holderDescription,
-    waitMs: opts.lockWaitMs,
-    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
-    ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
-  });
-  try {
+  return withEnvironmentLock(client, env, opts, async (lock) => {
     const previous = await settleInterrupted(client, env);
     const revision = await recordRevision(client, {
       environment: env,
@@ -137,9 +121,7 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
       rollback: { to: target.number, revision: back.number, result: rbResult, deploy: rb },
       message: `health failed: ${deploy.health.message}; rolled back to revision ${target.number} (recorded as revision ${back.number}, ${rbResult})`,
     };
-  } finally {
-    await lock.release().catch(() => {});
-  }
+  });
 }
 
 function deployOptions(opts: ApplyEnvironmentOptions, previousInventory: ReturnType<typeof inventoryOf>) {

@@ -12,22 +12,16 @@ import { lastSuccessful } from "./history/last-successful.js";
 import { listRevisions } from "./history/list-revisions.js";
 import { readRevision } from "./history/read-revision.js";
 import { recordRevision } from "./history/record-revision.js";
-import { acquireLock } from "./lock/acquire-lock.js";
-import type { LockInfo } from "./lock/read-lock.js";
+import { type EnvironmentLockOptions, withEnvironmentLock } from "./lock-environment.js";
 
-export interface RollbackOptions {
+export interface RollbackOptions extends EnvironmentLockOptions {
   client: KubeClient;
   environment: EnvironmentTarget;
   /** Revision to go back to; default: the last successful one before the one deployed now. */
   to?: number;
   actor: string;
-  holder: string;
-  holderDescription: string;
-  lockWaitMs: number;
-  leaseSeconds?: number;
   wait: boolean;
   log: (line: string) => void;
-  onLockWait?: (current: LockInfo) => void;
 }
 
 export interface RollbackOutcome {
@@ -44,15 +38,7 @@ export interface RollbackOutcome {
 export async function rollbackEnvironment(opts: RollbackOptions): Promise<RollbackOutcome> {
   const { client } = opts;
   const env = opts.environment.name;
-  const lock = await acquireLock(client, {
-    environment: env,
-    holder: opts.holder,
-    description: opts.holderDescription,
-    waitMs: opts.lockWaitMs,
-    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
-    ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
-  });
-  try {
+  return withEnvironmentLock(client, env, opts, async (lock) => {
     const inventory = await settleInterrupted(client, env);
     const to = opts.to ?? (await defaultTarget(client, env));
     const stored = await readRevision(client, env, to).catch((err: unknown) => {
@@ -89,9 +75,7 @@ export async function rollbackEnvironment(opts: RollbackOptions): Promise<Rollba
         ? `rolled ${env} back to revision ${to}; recorded as revision ${revision.number}. Revert the change in Git too, or the next deploy brings it back.`
         : `rollback of ${env} to revision ${to} applied but is not healthy: ${deploy.health.message}`;
     return { result, revision: revision.number, to, sha: stored.sha, deploy, message };
-  } finally {
-    await lock.release().catch(() => {});
-  }
+  });
 }
 
 async function defaultTarget(client: KubeClient, env: string): Promise<number> {

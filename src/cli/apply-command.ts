@@ -1,7 +1,6 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyEnvironment, currentInventory } from "../applying/apply-environment.js";
-import { ZakenakError } from "../errors.js";
 import { liveDiff } from "../planning/live-diff.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
@@ -10,7 +9,7 @@ import { renderText } from "../reporting/render-text.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import type { CliIo } from "./cli-io.js";
 import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
-import { describeLockWait, parseSeconds } from "./lock-wait.js";
+import { CHANGE_OPTIONS, cliLockOptions, parseLockArgs } from "./lock-wait.js";
 import { useColor } from "./use-color.js";
 
 /**
@@ -24,15 +23,11 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       ...CLUSTER_OPTIONS,
       ref: { type: "string" },
       "dry-run": { type: "boolean" },
-      "no-wait": { type: "boolean" },
-      "lock-timeout": { type: "string", default: "300" },
-      "lease-seconds": { type: "string", default: "30" },
+      ...CHANGE_OPTIONS,
     },
     strict: true,
   });
-  const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
-  const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
-  if (leaseSeconds < 1) throw new ZakenakError("usage", "--lease-seconds must be at least 1");
+  const lockArgs = parseLockArgs(values);
   const session = await openCluster(values, io, "apply", true);
   try {
     const rendered = await renderEnvironment({
@@ -70,13 +65,9 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       sha: rendered.sha ?? "unknown",
       ref: rendered.ref,
       actor: session.actor,
-      holder: session.holder,
-      holderDescription: session.holderDescription,
-      lockWaitMs,
-      leaseSeconds,
+      ...cliLockOptions(session, lockArgs, log),
       wait: !values["no-wait"],
       log,
-      onLockWait: (info) => log(describeLockWait(session.environment.name, info)),
     });
     io.stdout.write(`${outcome.message}\n`);
     return outcome.result === "succeeded" ? 0 : 1;

@@ -3,7 +3,7 @@ import { rollbackEnvironment } from "../applying/rollback-environment.js";
 import { ZakenakError } from "../errors.js";
 import type { CliIo } from "./cli-io.js";
 import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
-import { describeLockWait, parseSeconds } from "./lock-wait.js";
+import { CHANGE_OPTIONS, cliLockOptions, parseLockArgs } from "./lock-wait.js";
 
 /** `zakenak rollback --env NAME [--to N]`: re-applies a stored revision; exit 0 healthy, 1 otherwise. */
 export async function rollbackCommand(args: string[], io: CliIo): Promise<number> {
@@ -12,9 +12,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
     options: {
       ...CLUSTER_OPTIONS,
       to: { type: "string" },
-      "no-wait": { type: "boolean" },
-      "lock-timeout": { type: "string", default: "300" },
-      "lease-seconds": { type: "string", default: "30" },
+      ...CHANGE_OPTIONS,
     },
     strict: true,
   });
@@ -22,9 +20,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
   if (to !== undefined && !(Number.isInteger(to) && to > 0)) {
     throw new ZakenakError("usage", `--to must be a revision number, got "${values.to}"`);
   }
-  const lockWaitMs = parseSeconds(values["lock-timeout"], "--lock-timeout") * 1000;
-  const leaseSeconds = parseSeconds(values["lease-seconds"], "--lease-seconds");
-  if (leaseSeconds < 1) throw new ZakenakError("usage", "--lease-seconds must be at least 1");
+  const lockArgs = parseLockArgs(values);
   const session = await openCluster(values, io, "rollback");
   try {
     const log = (line: string) => io.stderr.write(`${line}\n`);
@@ -33,13 +29,9 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<number
       environment: session.environment,
       ...(to !== undefined ? { to } : {}),
       actor: session.actor,
-      holder: session.holder,
-      holderDescription: session.holderDescription,
-      lockWaitMs,
-      leaseSeconds,
+      ...cliLockOptions(session, lockArgs, log),
       wait: !values["no-wait"],
       log,
-      onLockWait: (info) => log(describeLockWait(session.environment.name, info)),
     });
     io.stdout.write(`${outcome.message}\n`);
     return outcome.result === "succeeded" ? 0 : 1;
