@@ -23,7 +23,10 @@ export type ErrorCode =
   | "lock-lost"
   | "revision-missing"
   | "revision-incomplete"
-  | "history-too-large";
+  | "history-too-large"
+  | "redis-unavailable"
+  | "host-error"
+  | "host-unavailable";
 
 export class ZakenakError extends Error {
   readonly code: ErrorCode;

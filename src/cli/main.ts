@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rollback: async () => (await import("./rollback-command.js")).rollbackCommand,
   history: async () => (await import("./history-command.js")).historyCommand,
   unlock: async () => (await import("./unlock-command.js")).unlockCommand,
+  serve: async () => (await import("./serve-command.js")).serveCommand,
+  worker: async () => (await import("./worker-command.js")).workerCommand,
 };
 
 /** The `zakenak` command line; returns the exit code. Errors become one line unless --debug. */

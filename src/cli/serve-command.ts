@@ -1,0 +1,99 @@
+import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
+import type { DestinationStream } from "pino";
+import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
+import { ZakenakError } from "../errors.js";
+import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
+import { connectRedis } from "../server/connect-redis.js";
+import { createApp } from "../server/create-app.js";
+import { createLogger } from "../server/create-logger.js";
+import { createMetrics, queueDepthOf } from "../server/metrics.js";
+import { readinessProbe } from "../server/readiness.js";
+import { type RunningServer, startServer } from "../server/start-server.js";
+import { hostsFromConfig } from "../workers/hosts-from-config.js";
+import { type RunningWorkers, startWorkers } from "../workers/start-workers.js";
+import { workerMetrics } from "../workers/worker-metrics.js";
+import type { CliIo } from "./cli-io.js";
+
+const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * `zakenak serve`: webhook intake and the queue workers in one process, configured from the
+ * environment. Runs until SIGTERM/SIGINT, then stops accepting requests, lets those in flight and
+ * the active jobs finish, closes the Redis connections and returns 0.
+ */
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  parseArgs({ args, options: { debug: { type: "boolean" } }, strict: true, allowPositionals: false });
+  const config = loadEnvConfig(io.env);
+  const hosts = enabledHosts(config);
+  if (hosts.length === 0) {
+    throw new ZakenakError(
+      "config-invalid",
+      "no Git host configured: set APP_ID/PRIVATE_KEY/WEBHOOK_SECRET, " +
+        "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET",
+    );
+  }
+  // JSON lines on the command's stdout: a container runtime collects them from there.
+  const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
+  const connection = await connectRedis(config.redisUrl);
+  connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
+  const queue = new Queue(DELIVERY_QUEUE, { connection });
+  const metrics = createMetrics({ queueDepth: queueDepthOf(queue), processMetrics: true });
+  const probe = readinessProbe({
+    redis: connection,
+    ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
+  });
+  let server: RunningServer | undefined;
+  let workers: RunningWorkers | undefined;
+  try {
+    const app = await createApp({ config, queue, logger, metrics, readiness: probe.check });
+    server = await listen(app, config.port);
+    logger.info({ port: server.port, hosts }, "zakenak serve listening");
+    workers = await startWorkers({
+      // The workers open their own connections: BullMQ's blocking reads need settings intake's lacks.
+      connection: config.redisUrl,
+      hostFor: hostsFromConfig(config),
+      logger,
+      metrics: workerMetrics(metrics),
+      concurrency: config.workers.concurrency,
+      kube: {
+        ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
+        applyWait: config.workers.applyWait,
+        lockWaitMs: config.workers.lockWaitMs,
+      },
+      // Shutdown order is decided here: intake stops first, then the workers finish their jobs.
+      signals: [],
+    });
+    const signal = await nextSignal();
+    logger.info({ signal }, "shutting down");
+    return 0;
+  } finally {
+    await server?.close();
+    await workers?.close();
+    await queue.close();
+    probe.close();
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
+
+async function listen(app: Parameters<typeof startServer>[0], port: number): Promise<RunningServer> {
+  try {
+    return await startServer(app, { port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ZakenakError("config-invalid", `PORT: cannot listen on ${port}: ${code}`, { cause: error });
+  }
+}
+
+function nextSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const handlers = SHUTDOWN_SIGNALS.map((signal) => {
+      const handler = () => {
+        for (const [s, h] of handlers) process.off(s, h);
+        resolve(signal);
+      };
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import type { Redis } from "ioredis";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { GitHost } from "../hosts/git-host.js";
+import type { RepoRef } from "../hosts/host-event.js";
+import type { RenderCache } from "../planning/render/render-cache.js";
+import type { NewestHeads } from "../queue/newest-heads.js";
+
+/** Pino-compatible: `log.info({ env }, "message")`. */
+export interface BotLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Optional hooks for Prometheus; every one may be missing. */
+export interface BotMetrics {
+  jobFinished?(type: string, result: "completed" | "failed" | "retrying" | "skipped", seconds: number): void;
+  applyFinished?(environment: string, result: string): void;
+  rollbackFinished?(environment: string, trigger: "automatic" | "command"): void;
+  deployedRevision?(environment: string, revision: number, sha: string): void;
+}
+
+/** How the bot reaches clusters and how patient it is with them. */
+export interface KubeSettings {
+  /** Kubeconfig path; default: KUBECONFIG, in-cluster, ~/.kube/config. */
+  kubeconfig?: string;
+  /** Wait for health after applying (false for a cluster without controllers, as in the tests). */
+  applyWait: boolean;
+  /** How long an apply or rollback waits for another one holding the environment's lock. */
+  lockWaitMs: number;
+  leaseSeconds?: number;
+}
+
+/** What the bot's domain functions get: the repository, its host and the shared services. */
+export interface BotContext {
+  host: GitHost;
+  repo: RepoRef;
+  redis: Redis;
+  /** Prefix of Zakenak's own Redis keys. */
+  keyPrefix: string;
+  cache: RenderCache;
+  audit: AuditLog;
+  log: BotLogger;
+  kube: KubeSettings;
+  metrics?: BotMetrics;
+  /** The queue job doing the work: a stable lock holder, so a retried job takes its own lock again. */
+  jobId: string;
+  /** When the job was enqueued: orders commits of one PR or environment (newer supersedes older). */
+  enqueuedAt: number;
+  heads: NewestHeads;
+}

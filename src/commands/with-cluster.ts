@@ -1,0 +1,21 @@
+import type { EnvironmentConfig } from "../config/schema.js";
+import { connectKube } from "../kube/connect-kube.js";
+import type { KubeClient } from "../kube/kube-client.js";
+import type { BotContext } from "./bot-context.js";
+
+/** Runs `fn` with a client for the environment's cluster (its kubeContext), closed afterwards. */
+export async function withCluster<T>(
+  ctx: Pick<BotContext, "kube">,
+  env: Pick<EnvironmentConfig, "kubeContext">,
+  fn: (client: KubeClient) => Promise<T>,
+): Promise<T> {
+  const client = await connectKube({
+    ...(ctx.kube.kubeconfig ? { kubeconfig: ctx.kube.kubeconfig } : {}),
+    ...(env.kubeContext ? { context: env.kubeContext } : {}),
+  });
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}

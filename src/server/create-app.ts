@@ -1,0 +1,109 @@
+import type { Queue } from "bullmq";
+import express, { type ErrorRequestHandler, type Express, type Request } from "express";
+import type { Logger } from "pino";
+import type { EnvConfig } from "../config/env-config.js";
+import type { HostKind } from "../hosts/host-event.js";
+import { giteaWebhook } from "./gitea-webhook.js";
+import { GITHUB_WEBHOOK_PATH, githubWebhook } from "./github-webhook.js";
+import { gitlabWebhook } from "./gitlab-webhook.js";
+import type { Metrics } from "./metrics.js";
+import type { Readiness } from "./readiness.js";
+import { repoAllowlist } from "./repo-allowlist.js";
+import type { IntakeDeps } from "./settle-delivery.js";
+import { rejected, sendReply } from "./webhook-reply.js";
+
+export interface AppDeps {
+  config: EnvConfig;
+  /** The delivery queue intake writes to. */
+  queue: Queue;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Readiness;
+}
+
+const WEBHOOK_PATHS: Record<string, HostKind> = {
+  [GITHUB_WEBHOOK_PATH]: "github",
+  "/api/gitlab/webhooks": "gitlab",
+  "/api/gitea/webhooks": "gitea",
+};
+
+const HOST_VARIABLES: Partial<Record<HostKind, string>> = {
+  github: "APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET",
+  gitlab: "GITLAB_URL, GITLAB_TOKEN and GITLAB_WEBHOOK_SECRET",
+  gitea: "GITEA_URL, GITEA_TOKEN and GITEA_WEBHOOK_SECRET",
+};
+
+/**
+ * The HTTP side of the bot: webhook intake for each configured host plus /healthz, /readyz and
+ * /metrics. Does not listen (see start-server.ts). Async because Probot initializes before serving.
+ */
+export async function createApp(deps: AppDeps): Promise<Express> {
+  const { config, logger, metrics } = deps;
+  const intake: IntakeDeps = {
+    queue: deps.queue,
+    logger,
+    metrics,
+    allowed: repoAllowlist(config.repoAllowlist),
+  };
+  const app = express();
+  app.disable("x-powered-by");
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const failed = await deps.readiness();
+    if (failed.length === 0) res.json({ status: "ready" });
+    else res.status(503).json({ status: "not ready", failed });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  // Verification needs the bytes exactly as sent, so nothing parses (or inflates) them before it.
+  const raw = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: false });
+  if (config.github) app.post(GITHUB_WEBHOOK_PATH, raw, await githubWebhook(intake, config.github));
+  if (config.gitlab)
+    app.post("/api/gitlab/webhooks", raw, gitlabWebhook(intake, config.gitlab.webhookSecret));
+  if (config.gitea) app.post("/api/gitea/webhooks", raw, giteaWebhook(intake, config.gitea.webhookSecret));
+
+  app.use((req, res) => {
+    const host = WEBHOOK_PATHS[req.path];
+    if (host && req.method === "POST") {
+      const reply = rejected(
+        404,
+        "disabled",
+        `${host} webhooks are not enabled: set ${HOST_VARIABLES[host]}`,
+      );
+      sendReply(res, { logger, metrics }, host, reply);
+      return;
+    }
+    res.status(404).json({ error: `unknown route: ${req.method} ${req.path}` });
+  });
+  app.use(bodyErrors(deps));
+  return app;
+}
+
+/** Errors from reading the body: too large (413), compressed (415), cut off by the client (400). */
+function bodyErrors({ config, logger, metrics }: AppDeps): ErrorRequestHandler {
+  return (err: { type?: string; status?: number; message?: string }, req: Request, res, _next) => {
+    const host = WEBHOOK_PATHS[req.path];
+    const status = typeof err.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
+    const message =
+      err.type === "entity.too.large"
+        ? `payload too large: over ${config.maxBodyBytes} bytes (ZAKENAK_MAX_BODY_BYTES)`
+        : err.type === "encoding.unsupported"
+          ? "compressed payloads are not accepted"
+          : status < 500
+            ? `bad request: ${err.message ?? "unreadable body"}`
+            : "internal error";
+    const result = status === 413 ? "too-large" : status < 500 ? "bad-request" : "error";
+    const reply = rejected(status, result, message, status >= 500 ? { cause: err.message } : {});
+    if (host) {
+      sendReply(res, { logger, metrics }, host, reply);
+      return;
+    }
+    logger.error({ path: req.path, cause: err.message }, message);
+    res.status(status).json(reply.body);
+  };
+}

@@ -1,0 +1,131 @@
+import { join } from "node:path";
+import { type Job, Queue, Worker } from "bullmq";
+import { type AuditLog, DEFAULT_AUDIT_KEY, redisAuditLog } from "../audit/audit-log.js";
+import type { BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
+import type { GitHost } from "../hosts/git-host.js";
+import type { Delivery, RepoRef } from "../hosts/host-event.js";
+import { diskRenderCache } from "../planning/render/render-cache.js";
+import type { ApplyJobData } from "../queue/apply-job.js";
+import { BACKOFF_STRATEGY, type BackoffOptions, backoffDelay } from "../queue/backoff.js";
+import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
+import { NewestHeads } from "../queue/newest-heads.js";
+import { openRedis, type RedisConnection, redisOptions } from "../queue/redis-connection.js";
+import { cacheRoot } from "../tools/cache-root.js";
+import { runJob } from "./dispatch-job.js";
+import type { WorkerServices } from "./worker-services.js";
+
+export const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+
+export interface StartWorkersOptions {
+  /** ioredis options or a redis:// URL. */
+  connection: RedisConnection;
+  /** The host client for a repository; it holds its own credentials (job data carries none). */
+  hostFor: (repo: RepoRef) => GitHost | Promise<GitHost>;
+  logger: BotLogger;
+  metrics?: BotMetrics;
+  /** Jobs one worker runs at once (default 4): applies wait on locks while plans go on. */
+  concurrency?: number;
+  kube?: Partial<KubeSettings>;
+  queueName?: string;
+  /** BullMQ key prefix (default "bull"). */
+  prefix?: string;
+  /** Prefix of Zakenak's own keys (default "zakenak"). */
+  keyPrefix?: string;
+  auditKey?: string;
+  /** Where renders are cached (default: the user cache's renders/). */
+  cacheDir?: string;
+  backoff?: BackoffOptions;
+  /** BullMQ's stalled-job recovery; its defaults (30 s) unless set, e.g. shorter in tests. */
+  lockDuration?: number;
+  stalledInterval?: number;
+  maxStalledCount?: number;
+  /** Signals that close the workers gracefully (default SIGTERM and SIGINT; [] for none). */
+  signals?: NodeJS.Signals[];
+}
+
+export interface RunningWorkers {
+  worker: Worker;
+  audit: AuditLog;
+  /** Stops taking jobs, waits for the active ones, then disconnects. Idempotent. */
+  close(): Promise<void>;
+  /** Settles once closed, by close() or by a signal. */
+  closed: Promise<void>;
+}
+
+/** Starts a BullMQ worker on the delivery queue that dispatches each job to its handler. */
+export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
+  const queueName = opts.queueName ?? DELIVERY_QUEUE;
+  const connection = redisOptions(opts.connection);
+  const prefix = opts.prefix !== undefined ? { prefix: opts.prefix } : {};
+  const redis = openRedis(opts.connection);
+  const keyPrefix = opts.keyPrefix ?? "zakenak";
+  const audit = redisAuditLog(redis, opts.auditKey ?? DEFAULT_AUDIT_KEY);
+  const queue = new Queue(queueName, { connection, ...prefix });
+  const services: WorkerServices = {
+    hostFor: opts.hostFor,
+    redis,
+    queue,
+    keyPrefix,
+    cache: diskRenderCache(opts.cacheDir ?? join(cacheRoot(), "renders")),
+    audit,
+    log: opts.logger,
+    kube: {
+      applyWait: true,
+      lockWaitMs: DEFAULT_LOCK_WAIT_MS,
+      ...opts.kube,
+    },
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    heads: new NewestHeads(redis, keyPrefix),
+  };
+  const worker = new Worker<Delivery | ApplyJobData>(
+    queueName,
+    (job: Job<Delivery | ApplyJobData>) => runJob(services, job),
+    {
+      connection,
+      ...prefix,
+      concurrency: opts.concurrency ?? 4,
+      ...(opts.lockDuration !== undefined ? { lockDuration: opts.lockDuration } : {}),
+      ...(opts.stalledInterval !== undefined ? { stalledInterval: opts.stalledInterval } : {}),
+      ...(opts.maxStalledCount !== undefined ? { maxStalledCount: opts.maxStalledCount } : {}),
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string, _err?: Error, job?: { id?: string }) => {
+          // Only jobs that asked for it; anything else retries at once, as BullMQ would.
+          const delayMs = type === BACKOFF_STRATEGY ? backoffDelay(attemptsMade, opts.backoff) : 0;
+          opts.logger.info({ jobId: job?.id, attemptsMade, delayMs }, "retrying after backoff");
+          return delayMs;
+        },
+      },
+    },
+  );
+  worker.on("failed", (job, err) =>
+    opts.logger.warn({ jobId: job?.id, job: job?.name, err: err.message }, "job failed"),
+  );
+  worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  let settle: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const signals = opts.signals ?? ["SIGTERM", "SIGINT"];
+  const onSignal = (signal: NodeJS.Signals) => {
+    opts.logger.info({ signal }, "closing: finishing active jobs");
+    void close();
+  };
+  const close = () => {
+    closing ??= (async () => {
+      for (const s of signals) process.off(s, onSignal);
+      // Waits for the active jobs; a job killed instead is recovered by another worker as stalled.
+      await worker.close();
+      await queue.close();
+      await redis.quit().catch(() => redis.disconnect());
+      opts.logger.info({}, "workers closed");
+      settle();
+    })();
+    return closing;
+  };
+  for (const s of signals) process.on(s, onSignal);
+  opts.logger.info({ queue: queueName, concurrency: opts.concurrency ?? 4 }, "workers started");
+  return { worker, audit, close, closed };
+}

@@ -1,0 +1,50 @@
+import type { Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { BotContext, BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
+import type { GitHost } from "../hosts/git-host.js";
+import type { RepoRef } from "../hosts/host-event.js";
+import type { RenderCache } from "../planning/render/render-cache.js";
+import type { NewestHeads } from "../queue/newest-heads.js";
+
+/** What every handler shares: built once by `startWorkers`. */
+export interface WorkerServices {
+  hostFor: (repo: RepoRef) => GitHost | Promise<GitHost>;
+  redis: Redis;
+  /** The delivery queue, for jobs a handler fans out (one apply per environment). */
+  queue: Queue;
+  keyPrefix: string;
+  cache: RenderCache;
+  audit: AuditLog;
+  log: BotLogger;
+  kube: KubeSettings;
+  metrics?: BotMetrics;
+  heads: NewestHeads;
+}
+
+/** A logger that adds `bindings` to every line (pino's child(), for loggers that may lack it). */
+export function boundLogger(log: BotLogger, bindings: Record<string, unknown>): BotLogger {
+  return {
+    info: (obj, msg) => log.info({ ...bindings, ...obj }, msg),
+    warn: (obj, msg) => log.warn({ ...bindings, ...obj }, msg),
+    error: (obj, msg) => log.error({ ...bindings, ...obj }, msg),
+  };
+}
+
+/** The domain functions' view of one job on one repository. */
+export async function contextFor(services: WorkerServices, job: Job, repo: RepoRef): Promise<BotContext> {
+  return {
+    host: await services.hostFor(repo),
+    repo,
+    redis: services.redis,
+    keyPrefix: services.keyPrefix,
+    cache: services.cache,
+    audit: services.audit,
+    log: boundLogger(services.log, { jobId: job.id, job: job.name, repo: repo.fullName }),
+    kube: services.kube,
+    ...(services.metrics ? { metrics: services.metrics } : {}),
+    jobId: job.id ?? `${job.name}-${job.timestamp}`,
+    enqueuedAt: job.timestamp,
+    heads: services.heads,
+  };
+}
