@@ -11,17 +11,22 @@
 // kubectl reads first; zakenak orders them first itself), so both runs create them.
 //
 // Clean slate: no namespace controller runs, so deleted namespaces never go away. Each iteration
-// (warm-up + N measured) therefore starts a FRESH control plane (≈3 s) and both tools apply into it,
-// each to its own 10 namespaces (zakenak: zk-ns-00..09, kubectl: kc-ns-00..09; equal name lengths), in
-// alternating order. A throw-away server-side apply warms the API server up before anything is timed.
+// (warm-up + N measured) therefore starts two FRESH control planes (≈3 s, in parallel), one per tool
+// (the apiserver's /24 service CIDR holds 253 Services, not 340; and neither tool sees the other's
+// objects). zakenak applies zk-ns-00..09 to one, kubectl kc-ns-00..09 (equal name lengths) to the
+// other; the two alternate which goes first, step by step. A throw-away server-side apply warms each API
+// server up before anything is timed. Both live diffs run against the objects zakenak applied. Other
+// people's tests share the machine, so each iteration waits (up to 3 min) until the CPUs are idle.
 // Every zakenak run is a child process as users run it: `node bin/zakenak.js ...`.
 //
 // Checks after each run: exit codes; object counts in the cluster (10 namespaces, 500 objects per set);
 // zakenak's own "applied: N written, M unchanged" line; after a re-apply, that no object of either set got
 // a new resourceVersion; the live plan has exactly the edited ConfigMap as its one change.
 //
-// Extra figures in the notes: kube-apiserver RSS at the end of each iteration, zakenak peak RSS, and
-// the CLI's fixed cost (`zakenak history --env bench`, one small request) as a start-up yardstick.
+// Extra figures in the notes: the CPU time kube-apiserver + etcd spent on each step (the server shares
+// the cores, so it bounds how fast any client can apply), kube-apiserver RSS at the end of each
+// iteration, zakenak peak RSS, and the CLI's fixed cost (`zakenak history --env bench`, one small
+// request) as a start-up yardstick.
 //
 // BENCH_CLUSTER_CPU_PROF=DIR: zakenak children of the measured runs also write V8 CPU profiles to DIR.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +34,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RSS_METHOD, runMeasured, runSetup } from "./lib/process.mjs";
+import { waitForQuiet } from "./lib/quiet.mjs";
 import { describeSamples, median } from "./lib/stats.mjs";
 
 export const name = "cluster";
@@ -43,6 +49,8 @@ const OBJECTS = NAMESPACES * (PER_NAMESPACE.Deployment + PER_NAMESPACE.Service +
 const SET_LABEL = "bench.zakenak.dev/set";
 /** The ConfigMap the live-diff run edits in zakenak's working tree. */
 const EDITED = { namespace: "zk-ns-03", name: "cfg-07" };
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every common Linux). */
+const CLK_TCK = Number(runSetup("getconf", ["CLK_TCK"]).trim()) || 100;
 
 export async function run({ runs, log }) {
   const { toolPath } = await import(join(ROOT, "dist", "tools", "tool-path.js"));
@@ -53,9 +61,7 @@ export async function run({ runs, log }) {
   log(`node: ${process.version} (${node}), also running every zakenak child`);
   log(`kubectl: ${runSetup(kubectl, ["version", "--client"]).split("\n")[0].trim()} (${kubectl})`);
   log(`cores: ${availableParallelism()} available; peak RSS via ${RSS_METHOD}`);
-  log(
-    `zakenak commit: ${runSetup("git", ["-C", ROOT, "log", "-1", "--format=%h %s"]).trim()}${dirtyKube()}`,
-  );
+  log(`zakenak commit: ${runSetup("git", ["-C", ROOT, "log", "-1", "--format=%h %s"]).trim()}${dirtyKube()}`);
 
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
@@ -64,7 +70,9 @@ export async function run({ runs, log }) {
   const t0 = Date.now();
   writeZakenakRepo(zkRepo);
   writeManifests(kcDir, "kc");
-  log(`generated ${zkRepo} and ${kcDir}: ${NAMESPACES} namespaces + ${OBJECTS} objects each (${Date.now() - t0} ms)`);
+  log(
+    `generated ${zkRepo} and ${kcDir}: ${NAMESPACES} namespaces + ${OBJECTS} objects each (${Date.now() - t0} ms)`,
+  );
 
   const profDir = process.env.BENCH_CLUSTER_CPU_PROF;
   const zkEnv = (cacheDir) => ({
@@ -78,14 +86,40 @@ export async function run({ runs, log }) {
   const zakenak = (args, opts) =>
     runMeasured(
       node,
-      [...(profDir && opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), join(ROOT, "bin", "zakenak.js"), ...args],
+      [
+        ...(profDir && opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
+        join(ROOT, "bin", "zakenak.js"),
+        ...args,
+      ],
       { cwd: zkRepo, env: zkEnv(opts.cacheDir), ...opts },
     );
 
   const s = {
-    zkApply: [], kcApply: [], zkReapply: [], kcReapply: [], zkDiff: [], kcDiff: [],
-    zkApplyRss: [], zkReapplyRss: [], zkDiffRss: [], history: [], apiserverRss: [], apiserverHwm: [], startMs: [],
+    zkApply: [],
+    kcApply: [],
+    zkReapply: [],
+    kcReapply: [],
+    zkDiff: [],
+    kcDiff: [],
+    zkApplyRss: [],
+    zkReapplyRss: [],
+    zkDiffRss: [],
+    history: [],
+    startMs: [],
+    zkApiserverRss: [],
+    zkApiserverHwm: [],
+    kcApiserverRss: [],
+    kcApiserverHwm: [],
+    srvZkApply: [],
+    srvKcApply: [],
+    srvZkReapply: [],
+    srvKcReapply: [],
+    srvZkDiff: [],
+    srvKcDiff: [],
   };
+  let kcDiffObjects = 0;
+  /** Iterations that started although other processes kept the machine busy. */
+  const noisy = [];
   for (let i = 0; i <= runs; i++) {
     const tag = i === 0 ? "warm-up" : `run ${i}/${runs}`;
     const zkFirst = i % 2 === 0;
@@ -93,21 +127,41 @@ export async function run({ runs, log }) {
     rmSync(cacheDir, { recursive: true, force: true });
     mkdirSync(cacheDir, { recursive: true });
     resetEdit(zkRepo);
+    // Other people's tests share this machine: start an iteration only when the CPUs are idle.
+    const quiet = await waitForQuiet();
+    if (!quiet.quiet) noisy.push(tag);
+    // Two fresh control planes, one per tool: the 170+170 Services would not fit the /24 service CIDR of
+    // one, and neither tool then sees the other's objects. Both run for the whole iteration, so each tool
+    // runs with one idle API server beside it.
     const started = Date.now();
-    const cp = await startControlPlane();
+    const cps = await Promise.allSettled([startControlPlane(), startControlPlane()]);
     const startMs = Date.now() - started;
     try {
-      const K = cp.kubeconfigPath;
-      const kc = (args, opts = {}) =>
+      for (const c of cps) if (c.status === "rejected") throw c.reason;
+      const [zkCp, kcCp] = cps.map((c) => c.value);
+      const ZK = zkCp.kubeconfigPath;
+      const KC = kcCp.kubeconfigPath;
+      const kc = (K, args, opts = {}) =>
         runMeasured(kubectl, [...args, "--kubeconfig", K], { env: kcEnv, ...opts });
-      const count = (set) => countObjects(kubectl, K, kcEnv, set);
-      // Warm the API server (first SSA builds its type converters, first requests open connections).
+      // CPU time that kube-apiserver + etcd spent on a step: the server's share of the work.
+      const onServer = (cp, step) => async () => {
+        const before = serverCpuMs(cp.pids);
+        const r = await step();
+        r.serverCpuMs = serverCpuMs(cp.pids) - before;
+        return r;
+      };
+      // Warm each API server (the first server-side apply builds type converters, connections open).
       const warm = join(WORK, "warm.yaml");
-      writeFileSync(warm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warm\n  namespace: default\ndata:\n  a: b\n");
-      await kc(["apply", "--server-side", "-f", warm], { label: "warm-up apply" });
-      await kc(["get", "namespaces"], { label: "warm-up get" });
+      writeFileSync(
+        warm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warm\n  namespace: default\ndata:\n  a: b\n",
+      );
+      for (const K of [ZK, KC]) {
+        await kc(K, ["apply", "--server-side", "-f", warm], { label: "warm-up apply" });
+        await kc(K, ["get", "namespaces"], { label: "warm-up get" });
+      }
 
-      const zkApplyArgs = ["apply", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K, "--no-wait"];
+      const zkApplyArgs = ["apply", "--env", "bench", "--repo", zkRepo, "--kubeconfig", ZK, "--no-wait"];
       const kcApplyArgs = ["apply", "--server-side", "-f", kcDir, "--recursive"];
       const pair = async (zkStep, kcStep) => {
         if (zkFirst) return [await zkStep(), await kcStep()];
@@ -117,68 +171,99 @@ export async function run({ runs, log }) {
 
       // apply
       const [za, ka] = await pair(
-        () => zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply", profile: i > 0 }),
-        () => kc(kcApplyArgs, { label: "kubectl apply --server-side" }),
+        onServer(zkCp, () => zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply", profile: i > 0 })),
+        onServer(kcCp, () => kc(KC, kcApplyArgs, { label: "kubectl apply --server-side" })),
       );
       expectWritten(za.stderr, OBJECTS + NAMESPACES, 0, "first zakenak apply");
-      expectCounts(count("zk"), "zk", "after zakenak apply");
-      expectCounts(count("kc"), "kc", "after kubectl apply");
-      const versionsBefore = { zk: resourceVersions(kubectl, K, kcEnv, "zk"), kc: resourceVersions(kubectl, K, kcEnv, "kc") };
+      expectCounts(countObjects(kubectl, ZK, kcEnv, "zk"), "zk", "after zakenak apply");
+      expectCounts(countObjects(kubectl, KC, kcEnv, "kc"), "kc", "after kubectl apply");
+      const versionsBefore = {
+        zk: resourceVersions(kubectl, ZK, kcEnv, "zk"),
+        kc: resourceVersions(kubectl, KC, kcEnv, "kc"),
+      };
 
       // reapply, nothing changed
       const [zr, kr] = await pair(
-        () => zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply (again)", profile: i > 0 }),
-        () => kc(kcApplyArgs, { label: "kubectl apply --server-side (again)" }),
+        onServer(zkCp, () =>
+          zakenak(zkApplyArgs, { cacheDir, label: "zakenak apply (again)", profile: i > 0 }),
+        ),
+        onServer(kcCp, () => kc(KC, kcApplyArgs, { label: "kubectl apply --server-side (again)" })),
       );
       expectWritten(zr.stderr, 0, OBJECTS + NAMESPACES, "second zakenak apply");
-      expectCounts(count("zk"), "zk", "after zakenak re-apply");
-      expectCounts(count("kc"), "kc", "after kubectl re-apply");
-      for (const set of ["zk", "kc"]) {
+      expectCounts(countObjects(kubectl, ZK, kcEnv, "zk"), "zk", "after zakenak re-apply");
+      expectCounts(countObjects(kubectl, KC, kcEnv, "kc"), "kc", "after kubectl re-apply");
+      for (const [set, K] of [
+        ["zk", ZK],
+        ["kc", KC],
+      ]) {
         const after = resourceVersions(kubectl, K, kcEnv, set);
         const bumped = [...after].filter(([k, v]) => versionsBefore[set].get(k) !== v).map(([k]) => k);
         if (bumped.length > 0)
-          throw new Error(`re-apply of set ${set} wrote ${bumped.length} objects: ${bumped.slice(0, 5).join(", ")}`);
+          throw new Error(
+            `re-apply of set ${set} wrote ${bumped.length} objects: ${bumped.slice(0, 5).join(", ")}`,
+          );
       }
 
-      // live diff: one ConfigMap of zakenak's working tree edited; both tools compare it with the cluster
+      // live diff: one ConfigMap of zakenak's working tree edited; both tools compare that tree with the
+      // objects zakenak applied
       editOne(zkRepo);
       const planOut = join(WORK, "plan.json");
       const kcDiffOut = join(WORK, "kubectl-diff.txt");
       const [zd, kd] = await pair(
-        () =>
-          zakenak(["plan", "--live", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K, "--format", "json"], {
-            cacheDir,
-            label: "zakenak plan --live",
-            okCodes: [2],
-            stdoutFile: planOut,
-            profile: i > 0,
-          }),
-        () =>
-          kc(["diff", "--server-side", "--field-manager=zakenak", "-f", join(zkRepo, "manifests"), "--recursive"], {
-            label: "kubectl diff --server-side",
-            okCodes: [0, 1],
-            stdoutFile: kcDiffOut,
-            env: { ...kcEnv, KUBECTL_EXTERNAL_DIFF: "diff -u -N" },
-          }),
+        onServer(zkCp, () =>
+          zakenak(
+            ["plan", "--live", "--env", "bench", "--repo", zkRepo, "--kubeconfig", ZK, "--format", "json"],
+            {
+              cacheDir,
+              label: "zakenak plan --live",
+              okCodes: [2],
+              stdoutFile: planOut,
+              profile: i > 0,
+            },
+          ),
+        ),
+        onServer(zkCp, () =>
+          kc(
+            ZK,
+            [
+              "diff",
+              "--server-side",
+              "--field-manager=zakenak",
+              "-f",
+              join(zkRepo, "manifests"),
+              "--recursive",
+            ],
+            {
+              label: "kubectl diff --server-side",
+              okCodes: [0, 1],
+              stdoutFile: kcDiffOut,
+              env: { ...kcEnv, KUBECTL_EXTERNAL_DIFF: "diff -u -N" },
+            },
+          ),
+        ),
       );
       checkLivePlan(planOut);
       const kcDiffText = readFileSync(kcDiffOut, "utf8");
       if (kd.code !== 1 || !kcDiffText.includes(`${EDITED.name}`))
-        throw new Error(`kubectl diff (exit ${kd.code}) did not show the edited ConfigMap ${EDITED.namespace}/${EDITED.name}`);
-      const kcDiffObjects = (kcDiffText.match(/^diff -u -N /gm) ?? []).length;
+        throw new Error(
+          `kubectl diff (exit ${kd.code}) did not show the edited ConfigMap ${EDITED.namespace}/${EDITED.name}`,
+        );
+      kcDiffObjects = (kcDiffText.match(/^diff -u -N /gm) ?? []).length;
 
       // The CLI's fixed cost: config + kubeconfig + one list of the environment's revisions.
-      const h = await zakenak(["history", "--env", "bench", "--repo", zkRepo, "--kubeconfig", K], {
+      const h = await zakenak(["history", "--env", "bench", "--repo", zkRepo, "--kubeconfig", ZK], {
         cacheDir,
         label: "zakenak history",
       });
-      const rss = apiserverMemory(cp.pids.kubeApiserver);
+      const zkMem = apiserverMemory(zkCp.pids.kubeApiserver);
+      const kcMem = apiserverMemory(kcCp.pids.kubeApiserver);
       log(
-        `${tag} (${zkFirst ? "zakenak first" : "kubectl first"}; control plane up in ${startMs} ms): ` +
+        `${tag} (${zkFirst ? "zakenak first" : "kubectl first"}; machine ${(100 * (quiet.busy ?? 0)).toFixed(0)}% busy before${quiet.waitedMs > 1500 ? ` after waiting ${(quiet.waitedMs / 1000).toFixed(0)} s` : ""}; 2 control planes up in ${startMs} ms): ` +
           `apply zakenak ${ms(za)} / kubectl ${ms(ka)}; re-apply ${ms(zr)} / ${ms(kr)}; ` +
           `live diff ${ms(zd)} / ${ms(kd)} (kubectl diff shows ${kcDiffObjects} objects); history ${ms(h)}; ` +
+          `kube-apiserver+etcd CPU ${za.serverCpuMs}/${ka.serverCpuMs}, ${zr.serverCpuMs}/${kr.serverCpuMs}, ${zd.serverCpuMs}/${kd.serverCpuMs} ms; ` +
           `zakenak peak RSS ${mb(za.peakRssKB)}/${mb(zr.peakRssKB)}/${mb(zd.peakRssKB)} MB; ` +
-          `kube-apiserver RSS ${rss.rssMB.toFixed(0)} MB (peak ${rss.hwmMB.toFixed(0)} MB)`,
+          `kube-apiserver RSS ${zkMem.rssMB.toFixed(0)} MB (zakenak's, peak ${zkMem.hwmMB.toFixed(0)}) / ${kcMem.rssMB.toFixed(0)} MB (kubectl's, peak ${kcMem.hwmMB.toFixed(0)})`,
       );
       if (i === 0) continue;
       s.zkApply.push(za.ms);
@@ -188,14 +273,22 @@ export async function run({ runs, log }) {
       s.zkDiff.push(zd.ms);
       s.kcDiff.push(kd.ms);
       s.history.push(h.ms);
+      s.srvZkApply.push(za.serverCpuMs);
+      s.srvKcApply.push(ka.serverCpuMs);
+      s.srvZkReapply.push(zr.serverCpuMs);
+      s.srvKcReapply.push(kr.serverCpuMs);
+      s.srvZkDiff.push(zd.serverCpuMs);
+      s.srvKcDiff.push(kd.serverCpuMs);
       s.startMs.push(startMs);
-      s.apiserverRss.push(rss.rssMB);
-      s.apiserverHwm.push(rss.hwmMB);
+      s.zkApiserverRss.push(zkMem.rssMB);
+      s.zkApiserverHwm.push(zkMem.hwmMB);
+      s.kcApiserverRss.push(kcMem.rssMB);
+      s.kcApiserverHwm.push(kcMem.hwmMB);
       if (za.peakRssKB !== undefined) s.zkApplyRss.push(za.peakRssKB / 1024);
       if (zr.peakRssKB !== undefined) s.zkReapplyRss.push(zr.peakRssKB / 1024);
       if (zd.peakRssKB !== undefined) s.zkDiffRss.push(zd.peakRssKB / 1024);
     } finally {
-      await cp.stop();
+      await Promise.all(cps.filter((c) => c.status === "fulfilled").map((c) => c.value.stop()));
       rmSync(cacheDir, { recursive: true, force: true });
     }
   }
@@ -206,10 +299,10 @@ export async function run({ runs, log }) {
   const common =
     `${NAMESPACES} Namespaces + ${OBJECTS} objects (${NAMESPACES * PER_NAMESPACE.Deployment} Deployments, ` +
     `${NAMESPACES * PER_NAMESPACE.Service} Services, ${NAMESPACES * PER_NAMESPACE.ConfigMap} ConfigMaps), one file each; ` +
-    `kube-apiserver v1.36.3 + etcd, no controllers, a fresh control plane per iteration (up in ${spread(s.startMs)}), ` +
-    `both tools in it, alternating which goes first; ${cores} cores; Node ${process.version}.`;
+    `kube-apiserver v1.36.3 + etcd, no controllers, two fresh control planes per iteration, one per tool (both up in ${spread(s.startMs)}), ` +
+    `alternating which tool goes first; each iteration started when the machine was idle (≤ 15% busy over 1 s${noisy.length ? `; NOT reached before ${noisy.join(", ")}` : ""}); ${cores} cores; Node ${process.version}.`;
   const memory =
-    ` kube-apiserver at the end of each iteration: RSS ${spread(s.apiserverRss, "MB")}, peak ${spread(s.apiserverHwm, "MB")}.` +
+    ` kube-apiserver memory at the end of each iteration: zakenak's (510 objects, zakenak's lock and history, both diffs) RSS ${spread(s.zkApiserverRss, "MB")}, peak ${spread(s.zkApiserverHwm, "MB")}; kubectl's (510 objects) RSS ${spread(s.kcApiserverRss, "MB")}, peak ${spread(s.kcApiserverHwm, "MB")}.` +
     ` zakenak "history" (CLI fixed cost: config, kubeconfig, one list) ${spread(s.history)}.`;
   const rssNote = (xs) => (xs.length > 0 ? ` zakenak peak RSS ${spread(xs, "MB")} (${RSS_METHOD}).` : "");
   return [
@@ -222,7 +315,8 @@ export async function run({ runs, log }) {
       goal: { maxRatio: 0.5 },
       note:
         `First apply, wall time of "zakenak apply --env bench --no-wait" (exit 0; lock, revision record, staged server-side apply, history) ` +
-        `vs kubectl's sequential server-side apply (field manager "kubectl"). ${common} zakenak ${spread(s.zkApply)}; kubectl ${spread(s.kcApply)}.` +
+        `vs kubectl's sequential server-side apply (field manager "kubectl"). ${common} zakenak ${spread(s.zkApply)}; kubectl ${spread(s.kcApply)}. ` +
+        `CPU that kube-apiserver + etcd spent (the server's share, on the same cores): zakenak ${spread(s.srvZkApply)}, kubectl ${spread(s.srvKcApply)}.` +
         rssNote(s.zkApplyRss) +
         memory,
     },
@@ -235,7 +329,7 @@ export async function run({ runs, log }) {
       goal: { maxRatio: 0.3 },
       note:
         `Second apply of the same ${OBJECTS + NAMESPACES} objects, nothing changed (checked: zakenak reports 0 written, no resourceVersion changed in either set). ` +
-        `zakenak ${spread(s.zkReapply)}; kubectl ${spread(s.kcReapply)}.` +
+        `zakenak ${spread(s.zkReapply)}; kubectl ${spread(s.kcReapply)}. kube-apiserver + etcd CPU: zakenak ${spread(s.srvZkReapply)}, kubectl ${spread(s.srvKcReapply)}.` +
         rssNote(s.zkReapplyRss),
     },
     {
@@ -247,11 +341,22 @@ export async function run({ runs, log }) {
       goal: { maxRatio: 0.5 },
       note:
         `"zakenak plan --live --env bench --format json" (exit 2, exactly the edited ConfigMap changed) vs kubectl diff (exit 1) of the same working tree against the objects zakenak applied. ` +
-        `kubectl diff lists every object as changed, since the files lack the label and annotation zakenak adds; it sends the same dry-run request per object either way. ` +
-        `zakenak ${spread(s.zkDiff)}; kubectl ${spread(s.kcDiff)}.` +
+        `kubectl diff shows ${kcDiffObjects} objects as changed, since the files lack the label and annotation zakenak adds; it sends the same dry-run request per object either way. ` +
+        `zakenak ${spread(s.zkDiff)}; kubectl ${spread(s.kcDiff)}. kube-apiserver + etcd CPU: zakenak ${spread(s.srvZkDiff)}, kubectl ${spread(s.srvKcDiff)}.` +
         rssNote(s.zkDiffRss),
     },
   ];
+}
+
+/** User + system CPU time of kube-apiserver and etcd so far, in ms (from /proc/<pid>/stat). */
+function serverCpuMs(pids) {
+  let ticks = 0;
+  for (const pid of [pids.kubeApiserver, pids.etcd]) {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  }
+  return ticks * (1000 / CLK_TCK);
 }
 
 function ms(r) {
@@ -370,15 +475,21 @@ function writeManifests(dir, set) {
   writeFileSync(
     join(dir, "00-namespaces.yaml"),
     namespaces
-      .map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ${SET_LABEL}: ${set}\n`)
+      .map(
+        (ns) =>
+          `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ${SET_LABEL}: ${set}\n`,
+      )
       .join("---\n"),
   );
   for (const ns of namespaces) {
     const d = join(dir, ns);
     mkdirSync(d);
-    for (let n = 0; n < PER_NAMESPACE.Deployment; n++) writeFileSync(join(d, `deployment-app-${pad(n)}.yaml`), deployment(ns, set, n));
-    for (let n = 0; n < PER_NAMESPACE.Service; n++) writeFileSync(join(d, `service-app-${pad(n)}.yaml`), service(ns, set, n));
-    for (let n = 0; n < PER_NAMESPACE.ConfigMap; n++) writeFileSync(join(d, `configmap-cfg-${pad(n)}.yaml`), configMap(ns, set, n));
+    for (let n = 0; n < PER_NAMESPACE.Deployment; n++)
+      writeFileSync(join(d, `deployment-app-${pad(n)}.yaml`), deployment(ns, set, n));
+    for (let n = 0; n < PER_NAMESPACE.Service; n++)
+      writeFileSync(join(d, `service-app-${pad(n)}.yaml`), service(ns, set, n));
+    for (let n = 0; n < PER_NAMESPACE.ConfigMap; n++)
+      writeFileSync(join(d, `configmap-cfg-${pad(n)}.yaml`), configMap(ns, set, n));
   }
 }
 
@@ -404,8 +515,25 @@ function writeZakenakRepo(repo) {
   const git = (...args) =>
     runSetup(
       "git",
-      ["-c", "user.name=Zakenak Bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args],
-      { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z" } },
+      [
+        "-c",
+        "user.name=Zakenak Bench",
+        "-c",
+        "user.email=bench@example.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        ...args,
+      ],
+      {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z",
+          GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z",
+        },
+      },
     );
   git("init", "-q", "-b", "main");
   git("add", "-A");
@@ -415,7 +543,11 @@ function writeZakenakRepo(repo) {
 /** Objects of one set in the cluster: namespaces and (deployments, services, configmaps). */
 function countObjects(kubectl, kubeconfig, env, set) {
   const list = (what) =>
-    runSetup(kubectl, ["get", what, "-A", "-l", `${SET_LABEL}=${set}`, "-o", "name", "--kubeconfig", kubeconfig], { env })
+    runSetup(
+      kubectl,
+      ["get", what, "-A", "-l", `${SET_LABEL}=${set}`, "-o", "name", "--kubeconfig", kubeconfig],
+      { env },
+    )
       .split("\n")
       .filter(Boolean).length;
   return { namespaces: list("namespaces"), objects: list("deployments,services,configmaps") };
@@ -423,7 +555,9 @@ function countObjects(kubectl, kubeconfig, env, set) {
 
 function expectCounts(c, set, when) {
   if (c.namespaces !== NAMESPACES || c.objects !== OBJECTS)
-    throw new Error(`${when}: set ${set} has ${c.namespaces} namespaces and ${c.objects} objects in the cluster, expected ${NAMESPACES} and ${OBJECTS}`);
+    throw new Error(
+      `${when}: set ${set} has ${c.namespaces} namespaces and ${c.objects} objects in the cluster, expected ${NAMESPACES} and ${OBJECTS}`,
+    );
 }
 
 /** key → resourceVersion of every object of a set. */
@@ -431,12 +565,24 @@ function resourceVersions(kubectl, kubeconfig, env, set) {
   const out = runSetup(
     kubectl,
     [
-      "get", "namespaces,deployments,services,configmaps", "-A", "-l", `${SET_LABEL}=${set}`, "--kubeconfig", kubeconfig,
-      "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name} {.metadata.resourceVersion}{\"\\n\"}{end}",
+      "get",
+      "namespaces,deployments,services,configmaps",
+      "-A",
+      "-l",
+      `${SET_LABEL}=${set}`,
+      "--kubeconfig",
+      kubeconfig,
+      "-o",
+      'jsonpath={range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name} {.metadata.resourceVersion}{"\\n"}{end}',
     ],
     { env },
   );
-  return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")));
+  return new Map(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ")),
+  );
 }
 
 function expectWritten(stderr, written, unchanged, what) {
@@ -451,11 +597,20 @@ function checkLivePlan(file) {
   const env = plan.environments?.[0];
   const changes = env?.releases?.flatMap((r) => r.changes) ?? [];
   const problems = [];
-  if (plan.environments?.length !== 1 || env.environment !== "bench") problems.push("expected one environment bench");
+  if (plan.environments?.length !== 1 || env.environment !== "bench")
+    problems.push("expected one environment bench");
   else if (!env.valid) problems.push(`not valid: ${JSON.stringify(env.findings)}`);
-  if (changes.length !== 1 || changes[0].kind !== "ConfigMap" || changes[0].name !== EDITED.name || changes[0].namespace !== EDITED.namespace)
-    problems.push(`changes ${JSON.stringify(changes.map((c) => `${c.action} ${c.kind} ${c.namespace}/${c.name}`))}, expected one update of ConfigMap ${EDITED.namespace}/${EDITED.name}`);
-  if (problems.length) throw new Error(`zakenak plan --live gave an unexpected plan:\n  ${problems.join("\n  ")}`);
+  if (
+    changes.length !== 1 ||
+    changes[0].kind !== "ConfigMap" ||
+    changes[0].name !== EDITED.name ||
+    changes[0].namespace !== EDITED.namespace
+  )
+    problems.push(
+      `changes ${JSON.stringify(changes.map((c) => `${c.action} ${c.kind} ${c.namespace}/${c.name}`))}, expected one update of ConfigMap ${EDITED.namespace}/${EDITED.name}`,
+    );
+  if (problems.length)
+    throw new Error(`zakenak plan --live gave an unexpected plan:\n  ${problems.join("\n  ")}`);
 }
 
 /** kube-apiserver's current and peak resident memory, from /proc. */
