@@ -9,6 +9,8 @@ Commands:
   rollback   Re-apply a stored revision of an environment (default: the last successful before the current)
   history    List an environment's revisions stored in its cluster
   unlock     Clear an environment's lock, whoever holds it
+  serve      Run the bot: webhook intake and workers (configured by environment variables, see README)
+  worker     Run the bot's workers only
   version    Print the version
   help       Show this help
 

@@ -19,6 +19,11 @@ export interface ApplyJobData {
   actor: string;
   /** Id of the push job that fanned this out (its delivery). */
   parentJobId: string;
+  /**
+   * When the push's delivery was enqueued: orders pushes to one environment (a newer one supersedes an
+   * older one still waiting), whatever order the fanned-out apply jobs were enqueued in.
+   */
+  pushedAt: number;
 }
 
 /** Deterministic: a retried or redelivered push enqueues the same apply job, not a second one. */

@@ -45,6 +45,10 @@ export async function runJob(services: WorkerServices, job: Job<Delivery | Apply
   } catch (err) {
     const permanent = err instanceof UnrecoverableError || !isRetryable(err);
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    services.log.warn(
+      { jobId: job.id, job: job.name, err: errorMessage(err), attempt: job.attemptsMade + 1, final },
+      final ? "job failed" : "job failed; will retry",
+    );
     services.metrics?.jobFinished?.(type, final ? "failed" : "retrying", seconds());
     // A safety net for failures outside a handler's own (host client set-up): permanent fails at once.
     if (permanent && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(errorMessage(err));

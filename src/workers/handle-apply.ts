@@ -9,7 +9,8 @@ import { contextFor, type WorkerServices } from "./worker-services.js";
 /** Deploys one environment at the pushed commit and reports on the commit and the merged PR. */
 export async function handleApply(services: WorkerServices, job: Job<ApplyJobData>): Promise<DeployOutcome> {
   const data = job.data;
-  const ctx = await contextFor(services, job, data.repo);
+  // Pushes are ordered by their delivery, not by when their apply jobs happened to be fanned out.
+  const ctx = { ...(await contextFor(services, job, data.repo)), enqueuedAt: data.pushedAt ?? job.timestamp };
   const req = {
     environment: data.environment,
     sha: data.sha,

@@ -43,6 +43,7 @@ export async function handlePush(
           refType: event.refType,
           actor: event.pusher,
           parentJobId: ctx.jobId,
+          pushedAt: job.timestamp,
         });
       }
       ctx.log.info({ ref: event.ref, sha: event.after, environments: envs }, "push handled");

@@ -23,12 +23,7 @@ export async function runHandler<T>(
   try {
     return await work();
   } catch (err) {
-    const final = isFinalFailure(job, err);
-    log.warn(
-      { err: errorMessage(err), attempt: job.attemptsMade + 1, final },
-      final ? "job failed" : "job failed; will retry",
-    );
-    if (final) {
+    if (isFinalFailure(job, err)) {
       await report(err).catch((reportErr: unknown) =>
         log.error({ err: errorMessage(reportErr) }, "could not report the failure"),
       );

@@ -97,11 +97,14 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       },
     },
   );
-  worker.on("failed", (job, err) =>
-    opts.logger.warn({ jobId: job?.id, job: job?.name, err: err.message }, "job failed"),
-  );
   worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (err) {
+    await Promise.allSettled([worker.close(true), queue.close()]);
+    redis.disconnect();
+    throw err;
+  }
 
   let closing: Promise<void> | undefined;
   let settle: () => void = () => {};

@@ -116,6 +116,13 @@ releases:
   });
 
   it("rolls back by itself when health fails, and says so on the pull request", async () => {
+    // A healthy revision first: the one to go back to.
+    const good = await push("develop", "good", "nginx:1.29.0");
+    const goodPush = await bot.deliver(pushEvent(repo, "develop", good, world.writer.username));
+    await markDeploymentReady(client, await deploymentWithImage(client, ns, "nginx:1.29.0"));
+    const goodJob = await bot.finished(applyJobId({ parentJobId: goodPush.jobId, environment: dev }));
+    expect(goodJob.returnvalue).toMatchObject({ result: "succeeded" });
+
     await world.admin.putFiles({
       owner: repo.owner,
       repo: repo.name,
@@ -133,12 +140,12 @@ releases:
     await world.admin.mergePullRequest({ owner: repo.owner, repo: repo.name, number: pr.number });
     const merge = (await world.admin.getBranch({ owner: repo.owner, repo: repo.name, name: "develop" }))
       .commit.id;
-    const before = (await listRevisions(client, dev))[0]?.number as number;
+    const before = goodJob.returnvalue.revision as number;
     const delivered = await bot.deliver(pushEvent(repo, "develop", merge, world.writer.username));
 
     // Played as the Deployment controller would: the new image's rollout fails, the old one's works.
     await markDeploymentDeadlineExceeded(client, await deploymentWithImage(client, ns, "nginx:9.9.9-broken"));
-    await markDeploymentReady(client, await deploymentWithImage(client, ns, "nginx:1.27.0"));
+    await markDeploymentReady(client, await deploymentWithImage(client, ns, "nginx:1.29.0"));
     const job = await bot.finished(applyJobId({ parentJobId: delivered.jobId, environment: dev }));
     expect(job.returnvalue).toMatchObject({
       result: "rolled-back",

@@ -9,6 +9,7 @@ import { applyJobId } from "../../src/queue/apply-job.js";
 import { connectShared, sharedKubeconfig, uniqueName, waitFor } from "../support/cluster-kit.js";
 import { markDeploymentReady } from "../support/fake-controller.js";
 import { botComments, pullRequestEvent, pushEvent, statusesOf } from "./bot-events.js";
+import { deploymentWithImage, webManifests } from "./repo-files.js";
 import {
   type BotUnderTest,
   botUnderTest,
@@ -115,45 +116,11 @@ function spawnWorker(bot: BotUnderTest, opts: { applyWait: boolean; concurrency?
   };
 }
 
-function manifests(ns: string, image: string): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${ns}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: ${ns}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-          resources:
-            limits: { cpu: 100m, memory: 64Mi }
-`;
-}
-
 describe("worker processes", () => {
   const dev = uniqueName("dev");
   const ns = uniqueName("web");
   let bot: BotUnderTest;
   let repo: TestRepo;
-
-  const deploymentWithImage = (image: string) =>
-    waitFor(`the Deployment to run ${image}`, async () => {
-      const dep = await client.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: ns, name: "web" });
-      const spec = dep?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
-      return spec?.template.spec.containers[0]?.image === image ? dep : undefined;
-    });
 
   /** Merges a pull request that changes the image, and returns the merge commit and PR number. */
   async function mergeImage(image: string): Promise<{ sha: string; number: number }> {
@@ -163,7 +130,7 @@ describe("worker processes", () => {
       repo: repo.name,
       branch: "develop",
       newBranch: branch,
-      files: { "manifests/app/app.yaml": manifests(ns, image) },
+      files: { "manifests/app/app.yaml": webManifests(ns, image) },
       message: `Run ${image}`,
     });
     const pr = await world.admin.openPullRequest({
@@ -182,7 +149,7 @@ describe("worker processes", () => {
     bot = botUnderTest(world);
     repo = await createTestRepo(world, {
       ".zakenak.yaml": `environments:\n  - name: ${dev}\n    branch: develop\n    healthTimeoutSeconds: 300\nreleases:\n  - name: app\n    manifests: manifests/app\n`,
-      "manifests/app/app.yaml": manifests(ns, "nginx:1.27.0"),
+      "manifests/app/app.yaml": webManifests(ns, "nginx:1.27.0"),
     });
   });
 
@@ -198,7 +165,7 @@ describe("worker processes", () => {
     const applyId = applyJobId({ parentJobId: push.jobId, environment: dev });
 
     // Killed while it holds the environment lock and waits for health, its revision in progress.
-    await deploymentWithImage("nginx:1.27.1");
+    await deploymentWithImage(client, ns, "nginx:1.27.1");
     await waitFor("the revision to be in progress", async () =>
       (await listRevisions(client, dev)).some((r) => r.sha === sha && r.result === "in-progress"),
     );
@@ -236,7 +203,7 @@ describe("worker processes", () => {
     const { sha } = await mergeImage("nginx:1.27.2");
     const push = await bot.deliver(pushEvent(repo, "develop", sha, world.writer.username));
     const applyId = applyJobId({ parentJobId: push.jobId, environment: dev });
-    const live = await deploymentWithImage("nginx:1.27.2");
+    const live = await deploymentWithImage(client, ns, "nginx:1.27.2");
 
     worker.child.kill("SIGTERM");
     await worker.waitForLine(
@@ -250,7 +217,7 @@ describe("worker processes", () => {
       owner: repo.owner,
       repo: repo.name,
       branch: prBranch,
-      files: { "manifests/app/app.yaml": manifests(ns, "nginx:1.27.3") },
+      files: { "manifests/app/app.yaml": webManifests(ns, "nginx:1.27.3") },
     });
     const pr = await world.admin.openPullRequest({
       owner: repo.owner,
