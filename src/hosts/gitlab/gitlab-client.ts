@@ -30,7 +30,10 @@ export function gitLabInstanceUrl(url: string): string {
 }
 
 export function createGitLabClient(url: string, token: string): GitLabClient {
-  const options = { host: gitLabInstanceUrl(url), token };
+  // gitbeaker's own per-endpoint limits are GitLab.com's, counted per process across every project
+  // (archives: 5 a minute), so a busy bot would stall on a self-managed instance that has none. Keep only
+  // the overall cap; the server's real limits answer 429, which the queue retries with backoff.
+  const options = { host: gitLabInstanceUrl(url), token, rateLimits: { "**": 3000 } };
   return {
     users: new Users(options),
     mergeRequests: new MergeRequests(options),
