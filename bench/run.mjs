@@ -23,6 +23,8 @@ const MACHINE_FILE = join(BENCH_DIR, "machine.json");
 const REGISTRY = {
   plan: () => import("./plan.mjs"),
   cluster: () => import("./cluster.mjs"),
+  intake: () => import("./intake.mjs"),
+  burst: () => import("./burst.mjs"),
 };
 
 /** Result names that one benchmark module produces together: asking for any of them runs that module. */
@@ -30,6 +32,8 @@ const ALIASES = {
   apply: "cluster",
   reapply: "cluster",
   "live-diff": "cluster",
+  "intake-p99": "intake",
+  "burst-peak-rss": "burst",
 };
 
 const USAGE = `Usage: npm run bench [-- [options] [NAME...]]
