@@ -23,13 +23,22 @@ export function diffObjects(
     const key = objectKey(obj);
     seen.add(key);
     const prev = old.get(key);
-    const [b, a] = maskSecretPair(prev, obj);
-    const newText = toYaml(obj);
-    if (prev && toYaml(prev) === newText) {
+    // Most objects are unchanged: compare them as data, and print YAML only for the ones that differ.
+    if (prev && sameValue(prev, obj)) {
       unchanged++;
       continue;
     }
-    changes.push(change(prev ? "update" : "create", obj, b ? toYaml(b) : "", toYaml(a as KubeObject)));
+    const oldText = prev ? toYaml(prev) : "";
+    const newText = toYaml(obj);
+    if (prev && oldText === newText) {
+      unchanged++;
+      continue;
+    }
+    const [b, a] = maskSecretPair(prev, obj);
+    // Masking copies Secrets only; anything else prints as already printed.
+    const before = b === prev ? oldText : b ? toYaml(b) : "";
+    const after = a === obj ? newText : toYaml(a as KubeObject);
+    changes.push(change(prev ? "update" : "create", obj, before, after));
   }
   for (const [key, prev] of old) {
     if (seen.has(key)) continue;
@@ -37,6 +46,28 @@ export function diffObjects(
     changes.push(change("delete", prev, toYaml(b as KubeObject), ""));
   }
   return { changes, unchanged };
+}
+
+/**
+ * Deep equality of plain data whatever the key order, as equal YAML would say: a key holding `undefined`
+ * counts as absent (YAML leaves it out), and numbers compare like `Object.is` (YAML prints -0 and NaN).
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameValue(v, other[i]));
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+    return false; // Dates, Maps...: left to the YAML comparison
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameValue(x[k], y[k]));
 }
 
 /** YAML with keys sorted at every level, so equal objects print equally. */

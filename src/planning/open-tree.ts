@@ -1,23 +1,37 @@
-import { mkdtemp, realpath } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { loadConfig } from "../config/load-config.js";
+import { readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { CONFIG_FILE, loadConfig, parseConfig } from "../config/load-config.js";
 import type { ZakenakConfig } from "../config/schema.js";
 import { isZakenakError, ZakenakError } from "../errors.js";
-import { exportTree, resolveCommit } from "../git/git.js";
+import { resolveCommit } from "../git/git.js";
 import { RULES } from "../validation/rules.js";
+import { isRegular } from "./render/input-key.js";
+import type { TreeSource } from "./render/render-release.js";
+import { RevisionTree } from "./revision-tree.js";
 
 const RULE_IDS = RULES.map((r) => r.id);
+/** Errors that make a base's config unusable, as opposed to failures to read the revision at all. */
+const CONFIG_ERRORS = new Set(["config-missing", "config-invalid", "yaml-invalid"]);
 
-/** A repository tree to render: the working tree, or a revision exported to a temporary directory. */
+/** A repository tree to render: the working tree, or a revision read through git. */
 export interface Tree {
   label: string;
+  /** The working tree's directory; a revision has none until something needs its files written out. */
   dir?: string;
   /** The commit, when the tree is a revision. */
   sha?: string;
+  revision?: RevisionTree;
   config?: ZakenakConfig;
   warning?: string;
 }
+
+/** What `renderRelease` reads a tree from. */
+export function treeSource(tree: Tree): TreeSource {
+  return tree.revision ?? (tree.dir as string);
+}
+
+/** Configs parsed in this run, by their text: a base and head with the same config parse it once. */
+export type ParsedConfigs = Map<string, ZakenakConfig>;
 
 /**
  * Opens the working tree (`ref` undefined) or a revision, loading its `.zakenak.yaml`. Temporary
@@ -30,34 +44,61 @@ export async function openTree(
   ref: string | undefined,
   temps: string[],
   isHead: boolean,
+  configs: ParsedConfigs = new Map(),
 ): Promise<Tree> {
-  let dir = repoDir;
-  let label = "working tree";
-  const tree: { sha?: string } = {};
-  if (ref !== undefined) {
+  const tree: Tree = { label: "working tree" };
+  try {
+    if (ref === undefined) {
+      tree.dir = repoDir;
+      const text = await readFile(join(repoDir, CONFIG_FILE), "utf8").catch(() => undefined);
+      // loadConfig names what is missing.
+      tree.config = text === undefined ? await loadConfig(repoDir, RULE_IDS) : parsed(text, configs);
+      return tree;
+    }
     if (!top)
       throw new ZakenakError(
         "git-ref-missing",
         `${repoDir} is not a git repository, so ref "${ref}" cannot be read`,
       );
     const sha = await resolveCommit(repoDir, ref);
-    const tmp = await realpath(await mkdtemp(join(tmpdir(), "zakenak-tree-")));
-    temps.push(tmp);
-    await exportTree(top, sha, tmp);
-    dir = join(tmp, relative(top, repoDir));
     tree.sha = sha;
-    label = ref === sha ? sha.slice(0, 12) : `${ref} (${sha.slice(0, 12)})`;
-  }
-  try {
-    return { label, dir, ...tree, config: await loadConfig(dir, RULE_IDS) };
+    tree.label = ref === sha ? sha.slice(0, 12) : `${ref} (${sha.slice(0, 12)})`;
+    tree.revision = new RevisionTree(top, sha, relative(top, repoDir).split(sep).join("/"), temps);
+    tree.config = await revisionConfig(tree.revision, repoDir, tree.label, configs);
+    return tree;
   } catch (err) {
-    if (isHead || !isZakenakError(err)) throw err;
+    if (isHead || !isZakenakError(err) || !CONFIG_ERRORS.has(err.code)) throw err;
     // A base without a usable config plans as empty: everything in head shows as created.
-    if (err.code === "config-missing") return { label, dir };
+    if (err.code === "config-missing") return tree;
     return {
-      label,
-      dir,
+      ...tree,
       warning: `the base's .zakenak.yaml is invalid, so the base is treated as empty: ${err.message}`,
     };
   }
+}
+
+/** A revision's `.zakenak.yaml`, read from git's object store (a symlink needs the checkout to follow it). */
+async function revisionConfig(
+  revision: RevisionTree,
+  repoDir: string,
+  label: string,
+  configs: ParsedConfigs,
+): Promise<ZakenakConfig> {
+  const found = (await revision.files(CONFIG_FILE)) ?? [];
+  const file = found.length === 1 && found[0]?.rel === CONFIG_FILE ? found[0] : undefined;
+  if (file?.mode === "120000") return loadConfig(await revision.checkout(), RULE_IDS);
+  if (!file || !isRegular(file)) {
+    throw new ZakenakError("config-missing", `no ${CONFIG_FILE} at the root of ${repoDir} in ${label}`);
+  }
+  const text = (await revision.read([file.oid])).get(file.oid)?.toString("utf8") ?? "";
+  return parsed(text, configs);
+}
+
+function parsed(text: string, configs: ParsedConfigs): ZakenakConfig {
+  let config = configs.get(text);
+  if (!config) {
+    config = parseConfig(text, CONFIG_FILE, RULE_IDS);
+    configs.set(text, config);
+  }
+  return config;
 }

@@ -1,14 +1,15 @@
 import { realpath, rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import { defaultBase, gitTopLevel } from "../git/git.js";
-import { validateObjects } from "../validation/validate-objects.js";
+import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
-import { openTree, type Tree } from "./open-tree.js";
+import { openTree, type ParsedConfigs, type Tree, treeSource } from "./open-tree.js";
+import { inputPaths } from "./render/input-key.js";
 import { mapLimit } from "./render/map-limit.js";
 import type { RenderCache } from "./render/render-cache.js";
-import { type ReleaseRender, renderRelease } from "./render/render-release.js";
+import { type ReleaseRender, type RenderContext, renderRelease } from "./render/render-release.js";
+import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
 import { createRedactor, type Redact } from "./secret-redactor.js";
 import { summarize } from "./summarize-environment.js";
 import type { EnvironmentPlan, Finding, KubeObject, Plan, ReleasePlan } from "./types.js";
@@ -23,6 +24,7 @@ export interface PlanOptions {
   /** Limit to these environments; default: all. */
   environments?: string[];
   cache: RenderCache;
+  /** Helm and kubectl processes running at once; default: one per core, plus one. */
   concurrency?: number;
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -35,10 +37,13 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
       throw new ZakenakError("file-missing", `repository directory ${opts.repoDir} does not exist`);
     });
     const top = await gitTopLevel(repoDir);
-    const head = await openTree(repoDir, top, opts.head, temps, true);
+    const configs: ParsedConfigs = new Map();
+    const head = await openTree(repoDir, top, opts.head, temps, true, configs);
     const baseRef =
       opts.base === null ? undefined : (opts.base ?? (top ? await defaultBase(repoDir) : undefined));
-    const base = baseRef ? await openTree(repoDir, top, baseRef, temps, false) : { label: "(nothing)" };
+    const base = baseRef
+      ? await openTree(repoDir, top, baseRef, temps, false, configs)
+      : { label: "(nothing)" };
     const config = head.config as ZakenakConfig;
     const envNames = selectEnvironments(config, opts.environments);
 
@@ -49,17 +54,26 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
       for (const release of applicable(base.config, env))
         jobs.push({ tree: base, release, env, side: "base" });
     }
-    const ctx = { cache: opts.cache, inflight: new Map<string, Promise<ReleaseRender>>() };
+    for (const tree of [head, base]) {
+      tree.revision?.prefetch(
+        jobs.filter((j) => j.tree === tree).flatMap((j) => inputPaths(j.release, j.env)),
+      );
+    }
+    const rules = { rules: config.policy.rules };
+    const processes = opts.concurrency ?? defaultProcesses();
+    const ctx: RenderContext = {
+      cache: opts.cache,
+      inflight: new Map(),
+      check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
+      slots: toolSlots(processes),
+    };
     let done = 0;
-    const renders = await mapLimit(
-      jobs,
-      opts.concurrency ?? Math.max(2, availableParallelism()),
-      async (job) => {
-        const r = await renderRelease(job.tree.dir as string, job.release, job.env, ctx);
-        opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
-        return r;
-      },
-    );
+    // More jobs than processes: keys and cache reads of the next renders are ready when a process ends.
+    const renders = await mapLimit(jobs, processes * 4, async (job) => {
+      const r = await renderRelease(treeSource(job.tree), job.release, job.env, ctx);
+      opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
+      return r;
+    });
     const rendered = new Map(
       jobs.map((j, i) => [`${j.side}/${j.env}/${j.release.name}`, renders[i] as ReleaseRender]),
     );
@@ -85,12 +99,15 @@ function planEnvironment(
     ? [{ rule: "base-config", severity: "warning", file: ".zakenak.yaml", message: base.warning }]
     : [];
   const headObjects = [];
+  const checked: Finding[][] = [];
+  const rules = { rules: config.policy.rules };
   const releases: ReleasePlan[] = [];
   for (const name of names) {
     const h = rendered.get(`head/${env}/${name}`);
     const b = rendered.get(`base/${env}/${name}`);
     if (h) {
       headObjects.push(...h.objects);
+      checked.push(...(h.checked ?? checkObjects(h.objects, rules)));
       findings.push(...h.findings);
     }
     const error = h?.error ?? (b?.error ? `base: ${b.error}` : undefined);
@@ -102,7 +119,7 @@ function planEnvironment(
     for (const c of changes) c.diff = redact(c.diff);
     releases.push({ release: name, changes, unchanged });
   }
-  findings.push(...validateObjects(headObjects, { rules: config.policy.rules }));
+  findings.push(...validateObjects(headObjects, { ...rules, checked }));
   for (const f of findings) f.message = redact(f.message);
   return summarize(env, releases, findings);
 }

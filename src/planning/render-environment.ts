@@ -1,14 +1,15 @@
 import { realpath, rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import { gitTopLevel } from "../git/git.js";
 import { runProcess } from "../tools/run-process.js";
-import { validateObjects } from "../validation/validate-objects.js";
-import { openTree } from "./open-tree.js";
+import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
+import { openTree, treeSource } from "./open-tree.js";
+import { inputPaths } from "./render/input-key.js";
 import { mapLimit } from "./render/map-limit.js";
 import type { RenderCache } from "./render/render-cache.js";
-import { type ReleaseRender, renderRelease } from "./render/render-release.js";
+import { type RenderContext, renderRelease } from "./render/render-release.js";
+import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
 import { createRedactor } from "./secret-redactor.js";
 import type { Finding, RenderedObject } from "./types.js";
 
@@ -47,10 +48,17 @@ export async function renderEnvironment(opts: {
     const releases = config.releases.filter(
       (r) => !r.environments || r.environments.includes(environment.name),
     );
-    const ctx = { cache: opts.cache, inflight: new Map<string, Promise<ReleaseRender>>() };
+    tree.revision?.prefetch(releases.flatMap((r) => inputPaths(r, environment.name)));
+    const rules = { rules: config.policy.rules };
+    const ctx: RenderContext = {
+      cache: opts.cache,
+      inflight: new Map(),
+      check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
+      slots: toolSlots(defaultProcesses()),
+    };
     let done = 0;
-    const renders = await mapLimit(releases, Math.max(2, availableParallelism()), async (r) => {
-      const out = await renderRelease(tree.dir as string, r, environment.name, ctx);
+    const renders = await mapLimit(releases, defaultProcesses() * 4, async (r) => {
+      const out = await renderRelease(treeSource(tree), r, environment.name, ctx);
       opts.onProgress?.(++done, releases.length, `${r.name} (${environment.name})`);
       return out;
     });
@@ -58,7 +66,10 @@ export async function renderEnvironment(opts: {
     const redact = createRedactor(rendered.map((o) => o.object));
     const findings = [
       ...renders.flatMap((r) => r.findings),
-      ...validateObjects(rendered, { rules: config.policy.rules }),
+      ...validateObjects(rendered, {
+        ...rules,
+        checked: renders.flatMap((r) => r.checked ?? checkObjects(r.objects, rules)),
+      }),
     ];
     const failed = new Map<string, string>();
     renders.forEach((r, i) => {

@@ -2,6 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ZakenakError } from "../../errors.js";
+import { mapLimit } from "./map-limit.js";
 
 /**
  * Feeds every file under `dir` (sorted, with its path relative to `root`) into `hash`. Symlinks are
@@ -20,19 +21,28 @@ export async function hashTree(hash: Hash, dir: string, root: string, repoRoot: 
     }
   }
   files.sort();
-  for (const f of files) {
-    hash.update(relative(root, f));
-    hash.update("\0");
-    hash.update(await readFile(f));
-    hash.update("\0");
-  }
+  // A few reads in flight at once: faster than one by one, without running out of file descriptors.
+  const contents = await mapLimit(files, 16, (f) => readFile(f));
+  files.forEach((f, i) => {
+    hashEntry(hash, relative(root, f), blobId(contents[i] as Buffer));
+  });
 }
 
 export async function hashFile(hash: Hash, file: string, root: string): Promise<void> {
-  hash.update(relative(root, file));
-  hash.update("\0");
-  hash.update(await readFile(file));
-  hash.update("\0");
+  hashEntry(hash, relative(root, file), blobId(await readFile(file)));
+}
+
+/**
+ * One input file in a cache key, by its git blob id: a file in the working tree and the same file in a
+ * revision (listed by `git ls-tree`, never read) feed the same bytes, so equal inputs get equal keys.
+ */
+export function hashEntry(hash: Hash, path: string, oid: string): void {
+  hash.update(`${path}\0${oid}\0`);
+}
+
+/** The id git gives `content` as a blob (SHA-1 object format). */
+export function blobId(content: Buffer): string {
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 
 export function newHash(...parts: string[]): Hash {

@@ -4,7 +4,7 @@ import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { Finding, RenderedObject } from "../types.js";
 import { parseManifests } from "./parse-manifests.js";
 
-const MANIFEST = /\.(ya?ml|json)$/i;
+export const MANIFEST = /\.(ya?ml|json)$/i;
 
 /** Reads every YAML/JSON file under a directory, recursively and in path order. */
 export async function readManifests(opts: {

@@ -5,6 +5,11 @@ import type { Finding, RenderedObject } from "../types.js";
 export interface CachedRender {
   objects: RenderedObject[];
   findings: Finding[];
+  /**
+   * Findings of the per-object validation rules, one list per object, by what they were computed with
+   * (`checkFingerprint`): a warm plan then needs no schema validators.
+   */
+  checked?: Record<string, Finding[][]>;
 }
 
 export interface RenderCache {

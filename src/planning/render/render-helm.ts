@@ -1,7 +1,9 @@
 import { ZakenakError } from "../../errors.js";
 import { runProcess } from "../../tools/run-process.js";
 import { toolPath } from "../../tools/tool-path.js";
+import { goToolEnv } from "./go-tool-env.js";
 import { type ParsedManifests, parseManifests } from "./parse-manifests.js";
+import { type ToolSlots, unlimitedSlots } from "./tool-slots.js";
 
 export interface HelmInput {
   release: string;
@@ -15,11 +17,15 @@ export interface HelmInput {
 }
 
 /** Renders a local chart with `helm template`; a failure names the release, the chart and helm's message. */
-export async function renderHelm(input: HelmInput): Promise<ParsedManifests> {
+export async function renderHelm(
+  input: HelmInput,
+  slots: ToolSlots = unlimitedSlots,
+): Promise<ParsedManifests> {
   const args = ["template", input.release, input.chartDir, "--include-crds", "--skip-tests"];
   if (input.namespace) args.push("--namespace", input.namespace);
   for (const v of input.valuesFiles) args.push("--values", v);
-  const res = await runProcess(toolPath("helm"), args, { env: { ...process.env, HELM_NO_PLUGINS: "1" } });
+  const helm = toolPath("helm");
+  const res = await slots(() => runProcess(helm, args, { env: goToolEnv({ HELM_NO_PLUGINS: "1" }) }));
   if (res.code !== 0) {
     // Helm's first line is the error; what follows is advice about its own flags.
     const msg = (res.stderr.trim().split("\n")[0] ?? "").replace(/^Error: /, "") || `exit code ${res.code}`;

@@ -1,15 +1,18 @@
-import { readFile } from "node:fs/promises";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { ReleaseConfig } from "../../config/schema.js";
 import { isZakenakError } from "../../errors.js";
-import { toolPath } from "../../tools/tool-path.js";
+import type { RevisionTree } from "../revision-tree.js";
 import type { Finding, RenderedObject } from "../types.js";
-import { hashTree, newHash } from "./hash-tree.js";
-import { hashKustomizeInputs } from "./kustomize-inputs.js";
+import { revisionHelmInputs, treeInputKey, valuesFor } from "./input-key.js";
+import type { ParsedManifests } from "./parse-manifests.js";
 import { readManifests } from "./read-manifests.js";
-import type { RenderCache } from "./render-cache.js";
+import type { CachedRender, RenderCache } from "./render-cache.js";
 import { renderHelm } from "./render-helm.js";
 import { renderKustomize } from "./render-kustomize.js";
+import { readRevisionManifests } from "./revision-manifests.js";
+import type { ToolSlots } from "./tool-slots.js";
+
+export { valuesFor };
 
 export interface ReleaseRender {
   objects: RenderedObject[];
@@ -17,53 +20,122 @@ export interface ReleaseRender {
   /** Why the release could not be rendered; its objects are then unknown, not empty. */
   error?: string;
   cached: boolean;
+  /** Per-object validation findings (`RenderContext.check`), one list per object, when known. */
+  checked?: Finding[][];
+}
+
+/** Per-object validation to run on fresh renders and keep with them in the cache. */
+export interface ObjectCheck {
+  /** What the findings depend on besides the objects (rules switched on, schema version). */
+  fingerprint: string;
+  run(objects: RenderedObject[]): Finding[][];
 }
 
 export interface RenderContext {
   cache: RenderCache;
   /** Renders in flight or done in this run, by input hash, so equal inputs render once. */
   inflight: Map<string, Promise<ReleaseRender>>;
+  check?: ObjectCheck;
+  /** Limits the helm and kubectl processes running at once; default: no limit. */
+  slots?: ToolSlots;
 }
 
-/** Values files for a release in an environment: the release's own, then the environment's overrides. */
-export function valuesFor(release: ReleaseConfig, environment: string): string[] {
-  return [...(release.values ?? []), ...(release.env?.[environment]?.values ?? [])];
-}
+/** The working tree (a directory) or a git revision. */
+export type TreeSource = string | RevisionTree;
 
 /** Renders one release for one environment from a repository tree, reusing earlier renders of equal inputs. */
 export async function renderRelease(
-  treeDir: string,
+  tree: TreeSource,
   release: ReleaseConfig,
   environment: string,
   ctx: RenderContext,
 ): Promise<ReleaseRender> {
   try {
+    if (typeof tree !== "string") return await renderRevision(tree, release, environment, ctx);
     if (release.manifests !== undefined) {
-      const dir = await resolveRepoPath(treeDir, release.manifests, `manifests of release ${release.name}`);
-      const read = await readManifests({ release: release.name, dir, repoRoot: treeDir, ...ns(release) });
+      const dir = await resolveRepoPath(tree, release.manifests, `manifests of release ${release.name}`);
+      const read = await readManifests({ release: release.name, dir, repoRoot: tree, ...ns(release) });
       return { ...read, cached: false };
     }
-    const key = await inputKey(treeDir, release, environment);
-    if (key === undefined) return { ...(await renderUncached(treeDir, release, environment)), cached: false };
-    let pending = ctx.inflight.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const hit = await ctx.cache.get(key);
-        if (hit) return { ...hit, cached: true };
-        const fresh = await renderUncached(treeDir, release, environment);
-        await ctx.cache.put(key, fresh);
-        return { ...fresh, cached: false };
-      })();
-      ctx.inflight.set(key, pending);
-    }
-    return await pending;
+    const key = await treeInputKey(tree, release, environment);
+    if (key === undefined)
+      return { ...(await renderUncached(tree, release, environment, ctx.slots)), cached: false };
+    return await cachedRender(key, () => renderUncached(tree, release, environment, ctx.slots), ctx);
   } catch (err) {
     if (!isZakenakError(err)) throw err;
     return { objects: [], findings: [], error: err.message, cached: false };
   }
 }
 
-async function renderUncached(treeDir: string, release: ReleaseConfig, environment: string) {
+/**
+ * A revision is read through git: Helm renders are keyed by blob ids and only a cache miss writes the
+ * chart and values files out. Kustomize, and anything only a checkout can judge (symlinks, missing
+ * paths), renders from the whole revision written out, exactly as from a checkout.
+ */
+async function renderRevision(
+  tree: RevisionTree,
+  release: ReleaseConfig,
+  environment: string,
+  ctx: RenderContext,
+): Promise<ReleaseRender> {
+  if (release.manifests !== undefined) {
+    const path = release.manifests;
+    const read = await readRevisionManifests(tree, { release: release.name, path, ...ns(release) });
+    if (read) return { ...read, cached: false };
+  } else if (release.chart !== undefined) {
+    const inputs = await revisionHelmInputs(tree, release, environment);
+    if (inputs) {
+      const render = async () =>
+        renderUncached(await tree.materialize(inputs.files), release, environment, ctx.slots);
+      return await cachedRender(inputs.key, render, ctx);
+    }
+  }
+  return renderRelease(await tree.checkout(), release, environment, ctx);
+}
+
+async function cachedRender(
+  key: string,
+  render: () => Promise<ParsedManifests>,
+  ctx: RenderContext,
+): Promise<ReleaseRender> {
+  let pending = ctx.inflight.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const hit = await ctx.cache.get(key);
+      if (hit) return { ...(await checkedHit(key, hit, ctx)), cached: true };
+      const fresh = await render();
+      const checked = ctx.check?.run(fresh.objects);
+      const fingerprint = ctx.check?.fingerprint ?? "";
+      await ctx.cache.put(key, checked ? { ...fresh, checked: { [fingerprint]: checked } } : fresh);
+      return {
+        objects: fresh.objects,
+        findings: fresh.findings,
+        ...(checked ? { checked } : {}),
+        cached: false,
+      };
+    })();
+    ctx.inflight.set(key, pending);
+  }
+  return await pending;
+}
+
+/** A cache hit with its per-object findings; ones the entry lacks are computed and added to it. */
+async function checkedHit(key: string, hit: CachedRender, ctx: RenderContext) {
+  const { objects, findings } = hit;
+  if (!ctx.check) return { objects, findings };
+  const known = hit.checked?.[ctx.check.fingerprint];
+  if (known && known.length === objects.length) return { objects, findings, checked: known };
+  const checked = ctx.check.run(objects);
+  await ctx.cache.put(key, { ...hit, checked: { ...hit.checked, [ctx.check.fingerprint]: checked } });
+  return { objects, findings, checked };
+}
+
+async function renderUncached(
+  treeDir: string,
+  release: ReleaseConfig,
+  environment: string,
+  slots: ToolSlots | undefined,
+) {
   if (release.chart !== undefined) {
     const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
     const valuesFiles = await Promise.all(
@@ -71,55 +143,14 @@ async function renderUncached(treeDir: string, release: ReleaseConfig, environme
         resolveRepoPath(treeDir, v, `values file of release ${release.name} (environment ${environment})`),
       ),
     );
-    return renderHelm({
-      release: release.name,
-      chartPath: release.chart,
-      chartDir,
-      valuesFiles,
-      environment,
-      ...ns(release),
-    });
+    return renderHelm(
+      { release: release.name, chartPath: release.chart, chartDir, valuesFiles, environment, ...ns(release) },
+      slots,
+    );
   }
   const path = release.kustomize ?? "";
   const dir = await resolveRepoPath(treeDir, path, `kustomize overlay of release ${release.name}`);
-  return renderKustomize({ release: release.name, path, dir, environment, ...ns(release) });
-}
-
-/** Hash of everything a render reads, or undefined when it reads something outside the repository. */
-async function inputKey(
-  treeDir: string,
-  release: ReleaseConfig,
-  environment: string,
-): Promise<string | undefined> {
-  if (release.chart !== undefined) {
-    const hash = newHash("helm", toolPath("helm"), release.name, release.namespace ?? "");
-    const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
-    await hashTree(hash, chartDir, treeDir, treeDir);
-    for (const v of valuesFor(release, environment)) {
-      const file = await resolveRepoPath(
-        treeDir,
-        v,
-        `values file of release ${release.name} (environment ${environment})`,
-      );
-      hash.update(v);
-      hash.update("\0");
-      hash.update(await readFile(file));
-    }
-    return hash.digest("hex");
-  }
-  const hash = newHash(
-    "kustomize",
-    toolPath("kubectl"),
-    release.name,
-    release.namespace ?? "",
-    release.kustomize ?? "",
-  );
-  const dir = await resolveRepoPath(
-    treeDir,
-    release.kustomize ?? "",
-    `kustomize overlay of release ${release.name}`,
-  );
-  return (await hashKustomizeInputs(hash, dir, treeDir)) ? hash.digest("hex") : undefined;
+  return renderKustomize({ release: release.name, path, dir, environment, ...ns(release) }, slots);
 }
 
 function ns(release: ReleaseConfig): { namespace?: string } {

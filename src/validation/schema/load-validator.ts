@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -24,15 +25,34 @@ const cache = new Map<string, KindValidator | null>();
 const API_VERSION = /^(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
-/** File of the `kubernetes-models` module for a kind, when the package has one. */
+const paths = new Map<string, string | undefined>();
+
+/** File of the `kubernetes-models` module for a kind, when the package has one. Looked up once per kind. */
 function modulePath(apiVersion: string, kind: string): string | undefined {
-  if (!API_VERSION.test(apiVersion) || !KIND.test(kind)) return undefined;
-  try {
-    const file = fileURLToPath(import.meta.resolve(`kubernetes-models/${apiVersion}/${kind}`));
-    return existsSync(file) ? file : undefined;
-  } catch {
-    return undefined; // not exported: unknown group or version
+  const key = `${apiVersion} ${kind}`;
+  if (paths.has(key)) return paths.get(key);
+  let file: string | undefined;
+  if (API_VERSION.test(apiVersion) && KIND.test(kind)) {
+    try {
+      file = fileURLToPath(import.meta.resolve(`kubernetes-models/${apiVersion}/${kind}`));
+      if (!existsSync(file)) file = undefined;
+    } catch {
+      // not exported: unknown group or version
+    }
   }
+  paths.set(key, file);
+  return file;
+}
+
+let packageVersion: string | undefined;
+
+/** Version of the `kubernetes-models` package, which findings cached across runs depend on. */
+export function schemaPackageVersion(): string {
+  if (packageVersion === undefined) {
+    const dir = dirname(fileURLToPath(import.meta.resolve("kubernetes-models")));
+    packageVersion = String(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
+  }
+  return packageVersion;
 }
 
 /** Whether `kubernetes-models` knows the kind (a built-in Kubernetes API), without loading it. */

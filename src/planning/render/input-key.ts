@@ -1,0 +1,118 @@
+import type { Hash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { posix } from "node:path";
+import { resolveRepoPath } from "../../config/resolve-repo-path.js";
+import type { ReleaseConfig } from "../../config/schema.js";
+import { toolPath } from "../../tools/tool-path.js";
+import type { RevisionFile, RevisionTree } from "../revision-tree.js";
+import { blobId, hashEntry, hashTree, newHash } from "./hash-tree.js";
+import { hashKustomizeInputs } from "./kustomize-inputs.js";
+
+/** Changes whenever what a key stands for or what a cache entry holds changes. */
+const KEY_FORMAT = "v2";
+
+/** Values files for a release in an environment: the release's own, then the environment's overrides. */
+export function valuesFor(release: ReleaseConfig, environment: string): string[] {
+  return [...(release.values ?? []), ...(release.env?.[environment]?.values ?? [])];
+}
+
+/** Paths a release reads in a revision, for `RevisionTree.prefetch`. */
+export function inputPaths(release: ReleaseConfig, environment: string): string[] {
+  if (release.chart !== undefined) return [release.chart, ...valuesFor(release, environment)];
+  return release.manifests !== undefined ? [release.manifests] : [];
+}
+
+/**
+ * Hash of everything a render of a directory tree reads, or undefined when it reads something outside
+ * the repository.
+ */
+export async function treeInputKey(
+  treeDir: string,
+  release: ReleaseConfig,
+  environment: string,
+): Promise<string | undefined> {
+  if (release.chart !== undefined) {
+    const hash = helmHash(release);
+    const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
+    await hashTree(hash, chartDir, treeDir, treeDir);
+    for (const v of valuesFor(release, environment)) {
+      const file = await resolveRepoPath(
+        treeDir,
+        v,
+        `values file of release ${release.name} (environment ${environment})`,
+      );
+      hashEntry(hash, v, blobId(await readFile(file)));
+    }
+    return hash.digest("hex");
+  }
+  const hash = newHash(
+    "kustomize",
+    KEY_FORMAT,
+    toolPath("kubectl"),
+    release.name,
+    release.namespace ?? "",
+    release.kustomize ?? "",
+  );
+  const dir = await resolveRepoPath(
+    treeDir,
+    release.kustomize ?? "",
+    `kustomize overlay of release ${release.name}`,
+  );
+  return (await hashKustomizeInputs(hash, dir, treeDir)) ? hash.digest("hex") : undefined;
+}
+
+/**
+ * The cache key of a Helm release in a revision, from blob ids alone (nothing is read or written), and the
+ * files a render needs. Undefined when only a checkout can tell what helm would read: a symlink or
+ * submodule in the chart, a path that is missing, not a directory (chart) or not a file (values).
+ */
+export async function revisionHelmInputs(
+  tree: RevisionTree,
+  release: ReleaseConfig,
+  environment: string,
+): Promise<{ key: string; files: RevisionFile[] } | undefined> {
+  const chartPath = release.chart ?? "";
+  const chart = await tree.files(chartPath);
+  const root = normal(chartPath);
+  if (!chart || chart.length === 0 || chart.some((f) => !isRegular(f) || f.rel === root)) return undefined;
+  const hash = helmHash(release);
+  for (const f of [...chart].sort(byRel)) hashEntry(hash, f.rel, f.oid);
+  const values: RevisionFile[] = [];
+  for (const v of valuesFor(release, environment)) {
+    const [file, ...more] = (await tree.files(v)) ?? [];
+    if (!file || more.length > 0 || !isRegular(file) || file.rel !== normal(v)) return undefined;
+    hashEntry(hash, v, file.oid);
+    values.push(file);
+  }
+  return { key: hash.digest("hex"), files: [...chart, ...values] };
+}
+
+/**
+ * A plain file: not a symlink (`120000`), whose target only a checkout can check, nor a submodule; and a
+ * name that survived decoding (a name that is not UTF-8 could not be handed back to git).
+ */
+export function isRegular(f: RevisionFile): boolean {
+  return (f.mode === "100644" || f.mode === "100755") && !f.path.includes("\uFFFD");
+}
+
+/** A repository path as git lists it: no `./`, doubled or trailing slashes. */
+export function normal(path: string): string {
+  return posix.normalize(path).replace(/\/+$/, "");
+}
+
+/** Orders like sorting full paths under one directory, as `hashTree` does. */
+export function byRel(a: RevisionFile, b: RevisionFile): number {
+  return a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0;
+}
+
+function helmHash(release: ReleaseConfig): Hash {
+  // The chart path as written: rendered objects name their templates by it.
+  return newHash(
+    "helm",
+    KEY_FORMAT,
+    toolPath("helm"),
+    release.name,
+    release.namespace ?? "",
+    release.chart ?? "",
+  );
+}
