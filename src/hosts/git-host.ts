@@ -38,7 +38,12 @@ export interface GitHost {
   /** The pull request a (merge) commit came from, if any. */
   pullRequestForCommit(repo: RepoRef, sha: string): Promise<number | undefined>;
   /** Creates or edits in place the comment holding `marker` (a hidden HTML comment). */
-  upsertComment(repo: RepoRef, number: number, marker: string, body: string): Promise<{ id: string; created: boolean }>;
+  upsertComment(
+    repo: RepoRef,
+    number: number,
+    marker: string,
+    body: string,
+  ): Promise<{ id: string; created: boolean }>;
   /** A new comment (replies to commands). */
   createComment(repo: RepoRef, number: number, body: string): Promise<void>;
   setStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void>;
