@@ -4,6 +4,7 @@ import { fitMarkdown } from "../reporting/fit-markdown.js";
 import { codeBlock, inlineCode } from "../reporting/markdown-escape.js";
 import { environmentTotals, hasChanges } from "../reporting/plan-totals.js";
 import { serializeMarkdown } from "../reporting/serialize-markdown.js";
+import type { ClusterView } from "./plan-cluster-view.js";
 
 /** Hidden marker of the one plan comment per pull request, kept up to date in place. */
 export const PLAN_MARKER = "<!-- zakenak:plan -->";
@@ -14,8 +15,46 @@ export function isAffected(env: EnvironmentPlan): boolean {
   return hasChanges(totals) || totals.errors > 0;
 }
 
-/** The plan comment: the report with the affected environments named under the summary, within `limit`. */
-export function planCommentBody(plan: Plan, limit: number): string {
+/**
+ * The plan comment: the report with the affected environments named under the summary, then the cluster
+ * view where a cluster answered, all within `limit` (the cluster view gets at most a third of it).
+ */
+export function planCommentBody(
+  plan: Plan,
+  limit: number,
+  cluster?: ClusterView & { base: string; head: string },
+): string {
+  const live = cluster ? clusterSection(cluster, Number.isFinite(limit) ? Math.floor(limit / 3) : limit) : "";
+  const room = Number.isFinite(limit) && live ? limit - live.length - 2 : limit;
+  const repository = repositoryBody(plan, room);
+  return live ? `${repository}\n\n${live}` : repository;
+}
+
+function clusterSection(cluster: ClusterView & { base: string; head: string }, limit: number): string {
+  const notes = cluster.unreachable.map(
+    (u) => `- ${inlineCode(u.environment)}: cluster not reachable (${u.reason})`,
+  );
+  if (cluster.environments.length === 0 && notes.length === 0) return "";
+  const heading = "### Cluster view: live objects against a server-side dry run of the head";
+  const parts = [heading];
+  if (cluster.environments.length > 0) {
+    const live: Plan = {
+      base: "live cluster",
+      head: cluster.head,
+      view: "cluster",
+      environments: cluster.environments,
+    };
+    const budget = Number.isFinite(limit)
+      ? Math.max(200, limit - heading.length - notes.join("\n").length - 8)
+      : limit;
+    const doc = buildMarkdownDoc(live);
+    parts.push(Number.isFinite(budget) ? fitMarkdown(doc, budget) : serializeMarkdown(doc));
+  }
+  if (notes.length > 0) parts.push(notes.join("\n"));
+  return parts.join("\n\n");
+}
+
+function repositoryBody(plan: Plan, limit: number): string {
   const doc = buildMarkdownDoc(plan, PLAN_MARKER);
   const affected = plan.environments.filter(isAffected).map((e) => inlineCode(e.environment));
   const others = plan.environments.filter((e) => !isAffected(e)).map((e) => inlineCode(e.environment));

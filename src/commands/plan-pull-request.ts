@@ -5,6 +5,7 @@ import type { Plan } from "../planning/types.js";
 import { withRedisMutex } from "../queue/redis-mutex.js";
 import { RULES } from "../validation/rules.js";
 import type { BotContext } from "./bot-context.js";
+import { type ClusterView, planClusterView } from "./plan-cluster-view.js";
 import { isAffected, PLAN_MARKER, planCommentBody, planStatusDescription } from "./plan-comment.js";
 import { pullRequestRepo } from "./pull-request-repo.js";
 
@@ -59,6 +60,7 @@ export async function planPullRequest(ctx: BotContext, req: PlanRequest): Promis
 
   const checkout = await pullRequestRepo(host, repo, pr.baseSha, req.headSha);
   let plan: Plan;
+  let cluster: ClusterView;
   try {
     plan = await planRepository({
       repoDir: checkout.dir,
@@ -67,6 +69,7 @@ export async function planPullRequest(ctx: BotContext, req: PlanRequest): Promis
       environments: wanted,
       cache: ctx.cache,
     });
+    cluster = await planClusterView(ctx, config, checkout.dir, wanted);
   } finally {
     await checkout.cleanup();
   }
@@ -82,7 +85,12 @@ export async function planPullRequest(ctx: BotContext, req: PlanRequest): Promis
       description: planStatusDescription(env),
     });
   }
-  const posted = await postIfCurrent(ctx, req.number, req.headSha, planCommentBody(plan, host.commentLimit));
+  const body = planCommentBody(plan, host.commentLimit, {
+    ...cluster,
+    base: plan.base,
+    head: plan.head,
+  });
+  const posted = await postIfCurrent(ctx, req.number, req.headSha, body);
   if (posted !== true) return posted;
   const affected = plan.environments.filter(isAffected).map((e) => e.environment);
   ctx.log.info({ pr: req.number, sha: req.headSha, affected }, "plan posted");

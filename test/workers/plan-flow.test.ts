@@ -83,6 +83,12 @@ describe("pull request plans", () => {
     expect(body).toContain(firstHead.slice(0, 12));
     expect(body).toContain("**Affected:** `dev`, `prod`.");
     expect(body).toContain("ConfigMap shop/settings");
+    // The cluster answers here, so the comment also compares the head with the live objects.
+    const cluster = body.slice(body.indexOf("### Cluster view"));
+    expect(body.indexOf("### Cluster view")).toBeGreaterThan(body.indexOf("ConfigMap shop/settings"));
+    expect(cluster).toMatch(/\|\s*`?dev`?\s*\|/);
+    expect(cluster).toMatch(/\|\s*`?prod`?\s*\|/);
+    expect(cluster).not.toContain("cluster not reachable");
 
     const all = (
       await world.admin.commitStatuses({ owner: repo.owner, repo: repo.name, ref: firstHead })
