@@ -7,6 +7,8 @@
 # Env: ZAKENAK_CACHE_DIR (default ~/.cache/zakenak), ZAKENAK_K8S_VERSION (default v1.36.3),
 #      ZAKENAK_ETCD_VERSION (default v3.6.16).
 set -euo pipefail
+# shellcheck source=lib/build-cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build-cache.sh"
 
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
 die() {
@@ -29,36 +31,9 @@ binaries_ok() {
     "$1/etcd" --version >/dev/null 2>&1
 }
 
-if binaries_ok "$final_dir"; then
-  printf '%s\n' "$final_dir"
-  exit 0
-fi
+build_cache_reuse binaries_ok "$cache_root" "$final_dir"
 
-mkdir -p "$cache_root"
-# Two runs at once (a test run and a person) would both spend minutes building; the second waits instead.
-if command -v flock >/dev/null; then
-  exec 9>"$cache_root/.build.lock"
-  if ! flock -n 9; then
-    log "another build is running; waiting for it"
-    flock 9
-  fi
-  if binaries_ok "$final_dir"; then
-    printf '%s\n' "$final_dir"
-    exit 0
-  fi
-  # Holding the lock, no other build is using these: they are what an interrupted build left.
-  rm -rf "$cache_root"/.tmp-*
-fi
-
-# The staging dir sits beside the final one so the last step is a rename on one filesystem: an
-# interrupted build never leaves a directory that looks complete.
-staging_dir=$(mktemp -d "$cache_root/.tmp-k8s-$k8s_version-etcd-$etcd_version.XXXXXX")
-work_dir=$(mktemp -d "${TMPDIR:-/tmp}/zakenak-control-plane-build.XXXXXX")
-cleanup() { rm -rf "$staging_dir" "$work_dir"; }
-trap cleanup EXIT
-# Turned into a normal exit so that the EXIT trap also cleans up after Ctrl-C or kill.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+build_cache_stage "$cache_root/.tmp-k8s-$k8s_version-etcd-$etcd_version" zakenak-control-plane-build
 
 export GOTOOLCHAIN=local
 # Static binaries: no C toolchain needed, and they match how upstream ships kube-apiserver.
@@ -131,8 +106,4 @@ build_binary kube-apiserver k8s.io/kubernetes "$k8s_version" k8s.io/kubernetes/c
   "v0.$k8s_minor_patch" \
   "-X k8s.io/component-base/version.gitVersion=$k8s_version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$k8s_minor"
 
-rm -rf "$final_dir"
-mv -T "$staging_dir" "$final_dir"
-chmod 755 "$final_dir"
-log "done"
-printf '%s\n' "$final_dir"
+build_cache_publish "$final_dir"

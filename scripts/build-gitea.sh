@@ -9,6 +9,8 @@
 #
 # Env: ZAKENAK_CACHE_DIR (default ~/.cache/zakenak), ZAKENAK_GITEA_VERSION (default v1.26.0).
 set -euo pipefail
+# shellcheck source=lib/build-cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build-cache.sh"
 
 log() { printf '[build-gitea] %s\n' "$*" >&2; }
 die() {
@@ -30,40 +32,9 @@ build_ok() {
     "$1/gitea" --version >/dev/null 2>&1
 }
 
-if build_ok "$final_dir"; then
-  printf '%s\n' "$final_dir"
-  exit 0
-fi
+build_cache_reuse build_ok "$cache_root" "$final_dir"
 
-mkdir -p "$cache_root"
-# Two runs at once (a test run and a person) would both spend minutes building; the second waits instead.
-if command -v flock >/dev/null; then
-  exec 9>"$cache_root/.build.lock"
-  if ! flock -n 9; then
-    log "another build is running; waiting for it"
-    flock 9
-  fi
-  if build_ok "$final_dir"; then
-    printf '%s\n' "$final_dir"
-    exit 0
-  fi
-  # Holding the lock, no other build is using these: they are what an interrupted build left.
-  rm -rf "$cache_root"/.tmp-*
-fi
-
-# The staging dir sits beside the final one so the last step is a rename on one filesystem: an
-# interrupted build never leaves a directory that looks complete.
-staging_dir=$(mktemp -d "$cache_root/.tmp-$version.XXXXXX")
-work_dir=$(mktemp -d "${TMPDIR:-/tmp}/zakenak-gitea-build.XXXXXX")
-cleanup() {
-  # The copied source keeps the module cache's read-only modes, which would make rm fail.
-  chmod -R u+w "$staging_dir" "$work_dir" 2>/dev/null || true
-  rm -rf "$staging_dir" "$work_dir"
-}
-trap cleanup EXIT
-# Turned into a normal exit so that the EXIT trap also cleans up after Ctrl-C or kill.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+build_cache_stage "$cache_root/.tmp-$version" zakenak-gitea-build
 
 export GOTOOLCHAIN=local
 # SQLite (the only database the tests need) is a cgo driver in Gitea.
@@ -99,8 +70,4 @@ done
 "$staging_dir/gitea" --version >&2 || die "gitea --version failed"
 log "built in $((SECONDS - started))s"
 
-rm -rf "$final_dir"
-mv -T "$staging_dir" "$final_dir"
-chmod 755 "$final_dir"
-log "done"
-printf '%s\n' "$final_dir"
+build_cache_publish "$final_dir"

@@ -95,7 +95,7 @@ describe("zakenak serve", () => {
       });
       expect(reply.status).toBe(202);
       // The in-process worker picked the job up: its attempt failed on the unreachable Gitea.
-      await until(() => logLines(io.out()).find((l) => l.msg === "job failed"));
+      await until(() => logLines(io.out()).find((l) => String(l.msg).startsWith("job failed")));
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toContain('zakenak_webhooks_total{host="gitea",event="push",result="accepted"} 1');
 

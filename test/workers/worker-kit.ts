@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 import { createGiteaHost } from "../../src/hosts/gitea/gitea-host.js";
 import type { Delivery, HostEvent, RepoRef } from "../../src/hosts/host-event.js";
+import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import { enqueueDelivery } from "../../src/queue/delivery-queue.js";
 import { GiteaFixture, type GiteaUser } from "../../src/testing/gitea/gitea-fixture.js";
 import { type GiteaServer, startGitea } from "../../src/testing/gitea/start-gitea.js";
@@ -14,7 +16,7 @@ import {
   type StartWorkersOptions,
   startWorkers,
 } from "../../src/workers/start-workers.js";
-import { sharedKubeconfig, waitFor } from "../support/cluster-kit.js";
+import { connectShared, sharedKubeconfig, waitFor } from "../support/cluster-kit.js";
 
 export const REDIS_PORT = Number(process.env.ZAKENAK_TEST_REDIS_PORT ?? 6379);
 export const redisConnection = { host: "127.0.0.1", port: REDIS_PORT };
@@ -42,6 +44,25 @@ export async function startGiteaWorld(): Promise<GiteaWorld> {
     admin.createUser({ username: `bob-${hex(2)}` }),
   ]);
   return { gitea, admin, bot, writer, reader, stop: () => gitea.stop() };
+}
+
+/** A test file's Gitea world and client of the shared cluster, both set once its `beforeAll` has run. */
+export interface WorldAndCluster {
+  world: GiteaWorld;
+  client: ConnectedKubeClient;
+}
+
+/** Starts a Gitea world and connects to the shared cluster before a file's tests, and stops both after. */
+export function useWorldAndCluster(): WorldAndCluster {
+  const env = {} as WorldAndCluster;
+  beforeAll(async () => {
+    [env.world, env.client] = await Promise.all([startGiteaWorld(), connectShared()]);
+  }, 300_000);
+  afterAll(async () => {
+    await env.world?.stop();
+    env.client?.close();
+  });
+  return env;
 }
 
 export interface TestRepo {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ignored, isZeroSha, type ParseResult, readPayload, splitRef } from "../common/parse-result.js";
+import { ignored, isZeroSha, type ParseResult, readPayload } from "../common/parse-result.js";
+import { pullRequestEvent, pullRequestFields } from "../common/pull-request-event.js";
+import { pushEvent } from "../common/push-event.js";
 import type { RepoRef } from "../host-event.js";
 
 // Only the fields the bot reads; everything else in Gitea's payloads passes through unchecked.
@@ -17,17 +19,8 @@ const pushPayload = z.object({
   sender: account.nullish(),
 });
 
-const pullRequestPayload = z.object({
-  action: z.string(),
-  number: z.number(),
-  pull_request: z.object({
-    merged: z.boolean().nullish(),
-    head: z.object({ sha: z.string(), ref: z.string() }),
-    base: z.object({ ref: z.string() }),
-  }),
-  repository,
-  sender: account,
-});
+// Gitea's payloads are GitHub-shaped.
+const pullRequestPayload = z.object({ ...pullRequestFields, repository });
 
 const commentPayload = z.object({
   action: z.string(),
@@ -67,42 +60,18 @@ export function parseGiteaEvent(eventType: string, payload: unknown): ParseResul
 }
 
 function push(p: z.infer<typeof pushPayload>): ParseResult {
-  const ref = splitRef(p.ref);
-  if (!ref) return ignored(`push to ${p.ref}, neither a branch nor a tag`);
-  // A deleted ref has nothing to deploy; the environment keeps what it runs.
-  if (isZeroSha(p.after)) return ignored(`push deletes ${ref.refType} ${ref.refName}`);
-  return {
-    type: "push",
+  return pushEvent({
     repo: repoRef(p.repository),
     ref: p.ref,
-    ...ref,
     after: p.after,
-    deleted: false,
+    deleted: isZeroSha(p.after),
     pusher: p.pusher?.login ?? p.sender?.login ?? "",
-  };
+  });
 }
 
 function pullRequest(p: z.infer<typeof pullRequestPayload>): ParseResult {
-  const base = {
-    repo: repoRef(p.repository),
-    number: p.number,
-    headSha: p.pull_request.head.sha,
-    headBranch: p.pull_request.head.ref,
-    baseBranch: p.pull_request.base.ref,
-    sender: p.sender.login,
-  };
-  switch (p.action) {
-    case "opened":
-    case "reopened":
-      return { type: "pr-opened", ...base };
-    // Gitea's spelling (GitHub says `synchronize`), sent with X-Gitea-Event-Type `pull_request_sync`.
-    case "synchronized":
-      return { type: "pr-updated", ...base };
-    case "closed":
-      return { type: "pr-closed", merged: p.pull_request.merged === true, ...base };
-    default:
-      return ignored(`pull_request action "${p.action}"`);
-  }
+  // Gitea's spelling (GitHub says `synchronize`), sent with X-Gitea-Event-Type `pull_request_sync`.
+  return pullRequestEvent(p, repoRef(p.repository), "synchronized");
 }
 
 function comment(p: z.infer<typeof commentPayload>): ParseResult {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ignored, type ParseResult, readPayload, splitRef } from "../common/parse-result.js";
+import { ignored, type ParseResult, readPayload } from "../common/parse-result.js";
+import { pullRequestEvent, pullRequestFields } from "../common/pull-request-event.js";
+import { pushEvent } from "../common/push-event.js";
 import type { RepoRef } from "../host-event.js";
 
 // Only the fields the bot reads; everything else in GitHub's payloads passes through unchecked.
@@ -10,18 +12,7 @@ const repository = z.object({
 const installation = z.object({ id: z.number() }).nullish();
 const account = z.object({ login: z.string() });
 
-const pullRequestPayload = z.object({
-  action: z.string(),
-  number: z.number(),
-  pull_request: z.object({
-    merged: z.boolean().nullish(),
-    head: z.object({ sha: z.string(), ref: z.string() }),
-    base: z.object({ ref: z.string() }),
-  }),
-  repository,
-  installation,
-  sender: account,
-});
+const pullRequestPayload = z.object({ ...pullRequestFields, repository, installation });
 
 const pushPayload = z.object({
   ref: z.string(),
@@ -74,42 +65,17 @@ export function parseGithubEvent(name: string, payload: unknown): ParseResult {
 }
 
 function pullRequest(p: z.infer<typeof pullRequestPayload>): ParseResult {
-  const base = {
-    repo: repoRef(p.repository, p.installation),
-    number: p.number,
-    headSha: p.pull_request.head.sha,
-    headBranch: p.pull_request.head.ref,
-    baseBranch: p.pull_request.base.ref,
-    sender: p.sender.login,
-  };
-  switch (p.action) {
-    case "opened":
-    case "reopened":
-      // A reopened pull request needs a fresh plan exactly like a new one.
-      return { type: "pr-opened", ...base };
-    case "synchronize":
-      return { type: "pr-updated", ...base };
-    case "closed":
-      return { type: "pr-closed", merged: p.pull_request.merged === true, ...base };
-    default:
-      return ignored(`pull_request action "${p.action}"`);
-  }
+  return pullRequestEvent(p, repoRef(p.repository, p.installation), "synchronize");
 }
 
 function push(p: z.infer<typeof pushPayload>): ParseResult {
-  const ref = splitRef(p.ref);
-  if (!ref) return ignored(`push to ${p.ref}, neither a branch nor a tag`);
-  // A deleted ref has nothing to deploy; the environment keeps what it runs.
-  if (p.deleted) return ignored(`push deletes ${ref.refType} ${ref.refName}`);
-  return {
-    type: "push",
+  return pushEvent({
     repo: repoRef(p.repository, p.installation),
     ref: p.ref,
-    ...ref,
     after: p.after,
-    deleted: false,
+    deleted: p.deleted === true,
     pusher: p.sender?.login ?? p.pusher?.name ?? "",
-  };
+  });
 }
 
 function issueComment(p: z.infer<typeof issueCommentPayload>): ParseResult {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ignored, isZeroSha, type ParseResult, readPayload, splitRef } from "../common/parse-result.js";
+import { ignored, isZeroSha, type ParseResult, readPayload } from "../common/parse-result.js";
+import { pushEvent } from "../common/push-event.js";
 import type { RepoRef } from "../host-event.js";
 
 // Only the fields the bot reads; everything else in GitLab's payloads passes through unchecked.
@@ -78,19 +79,13 @@ export function parseGitlabEvent(eventHeader: string, payload: unknown): ParseRe
 }
 
 function push(p: z.infer<typeof pushPayload>): ParseResult {
-  const ref = splitRef(p.ref);
-  if (!ref) return ignored(`push to ${p.ref}, neither a branch nor a tag`);
-  // A deleted ref has nothing to deploy; the environment keeps what it runs.
-  if (isZeroSha(p.after)) return ignored(`push deletes ${ref.refType} ${ref.refName}`);
-  return {
-    type: "push",
+  return pushEvent({
     repo: repoRef(p.project),
     ref: p.ref,
-    ...ref,
     after: p.after,
-    deleted: false,
+    deleted: isZeroSha(p.after),
     pusher: p.user_username ?? p.user_name ?? "",
-  };
+  });
 }
 
 function mergeRequest(p: z.infer<typeof mergeRequestPayload>): ParseResult {
