@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { Finding, RenderedObject } from "../types.js";
+import { mapLimit } from "./map-limit.js";
 import { parseManifests } from "./parse-manifests.js";
 
 export const MANIFEST = /\.(ya?ml|json)$/i;
@@ -14,15 +15,20 @@ export async function readManifests(opts: {
   repoRoot: string;
 }): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
   const entries = await readdir(opts.dir, { recursive: true, withFileTypes: true });
-  const files = entries
+  const found = entries
     .filter((e) => (e.isFile() || e.isSymbolicLink()) && MANIFEST.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+    .map((e) => ({ path: join(e.parentPath, e.name), link: e.isSymbolicLink() }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // `dir` is already resolved inside the repository and a recursive readdir does not descend into
+  // linked directories, so only the symlinks themselves can lead out: check those, not every file.
+  const texts = await mapLimit(found, 16, async ({ path, link }) => {
+    const file = relative(opts.repoRoot, path);
+    if (link) await resolveRepoPath(opts.repoRoot, file, `manifest of release ${opts.release}`);
+    return { file, text: await readFile(path, "utf8") };
+  });
   const out = { objects: [] as RenderedObject[], findings: [] as Finding[] };
-  for (const f of files) {
-    const file = relative(opts.repoRoot, f);
-    await resolveRepoPath(opts.repoRoot, file, `manifest of release ${opts.release}`);
-    const parsed = parseManifests(await readFile(f, "utf8"), {
+  for (const { file, text } of texts) {
+    const parsed = parseManifests(text, {
       release: opts.release,
       file,
       ...(opts.namespace ? { namespace: opts.namespace } : {}),
