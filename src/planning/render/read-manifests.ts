@@ -7,6 +7,12 @@ import { parseManifests } from "./parse-manifests.js";
 
 export const MANIFEST = /\.(ya?ml|json)$/i;
 
+export interface ManifestText {
+  /** Path relative to the repository root. */
+  file: string;
+  text: string;
+}
+
 /** Reads every YAML/JSON file under a directory, recursively and in path order. */
 export async function readManifests(opts: {
   release: string;
@@ -14,6 +20,15 @@ export async function readManifests(opts: {
   dir: string;
   repoRoot: string;
 }): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+  return parseManifestTexts(await readManifestTexts(opts), opts);
+}
+
+/** The texts of the manifests under a directory, in path order, refusing symlinks that leave the repository. */
+export async function readManifestTexts(opts: {
+  release: string;
+  dir: string;
+  repoRoot: string;
+}): Promise<ManifestText[]> {
   const entries = await readdir(opts.dir, { recursive: true, withFileTypes: true });
   const found = entries
     .filter((e) => (e.isFile() || e.isSymbolicLink()) && MANIFEST.test(e.name))
@@ -21,11 +36,18 @@ export async function readManifests(opts: {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // `dir` is already resolved inside the repository and a recursive readdir does not descend into
   // linked directories, so only the symlinks themselves can lead out: check those, not every file.
-  const texts = await mapLimit(found, 16, async ({ path, link }) => {
+  return mapLimit(found, 16, async ({ path, link }) => {
     const file = relative(opts.repoRoot, path);
     if (link) await resolveRepoPath(opts.repoRoot, file, `manifest of release ${opts.release}`);
     return { file, text: await readFile(path, "utf8") };
   });
+}
+
+/** Parses manifest texts into objects and findings, in order. */
+export function parseManifestTexts(
+  texts: readonly ManifestText[],
+  opts: { release: string; namespace?: string },
+): { objects: RenderedObject[]; findings: Finding[] } {
   const out = { objects: [] as RenderedObject[], findings: [] as Finding[] };
   for (const { file, text } of texts) {
     const parsed = parseManifests(text, {

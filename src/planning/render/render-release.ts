@@ -3,9 +3,10 @@ import type { ReleaseConfig } from "../../config/schema.js";
 import { isZakenakError } from "../../errors.js";
 import type { RevisionTree } from "../revision-tree.js";
 import type { Finding, RenderedObject } from "../types.js";
+import { newHash } from "./hash-tree.js";
 import { revisionHelmInputs, treeInputKey, valuesFor } from "./input-key.js";
 import type { ParsedManifests } from "./parse-manifests.js";
-import { readManifests } from "./read-manifests.js";
+import { parseManifestTexts, readManifestTexts } from "./read-manifests.js";
 import type { CachedRender, RenderCache } from "./render-cache.js";
 import { renderHelm } from "./render-helm.js";
 import { renderKustomize } from "./render-kustomize.js";
@@ -54,8 +55,16 @@ export async function renderRelease(
     if (typeof tree !== "string") return await renderRevision(tree, release, environment, ctx);
     if (release.manifests !== undefined) {
       const dir = await resolveRepoPath(tree, release.manifests, `manifests of release ${release.name}`);
-      const read = await readManifests({ release: release.name, dir, repoRoot: tree, ...ns(release) });
-      return { ...read, cached: false };
+      const texts = await readManifestTexts({ release: release.name, dir, repoRoot: tree });
+      // Parsing and validating hundreds of files costs more than reading them: reuse both when the
+      // texts are the same as last time.
+      const hash = newHash("manifests", release.name, release.namespace ?? "");
+      for (const t of texts) hash.update(`${t.file}\0${t.text}\0`);
+      return await cachedRender(
+        hash.digest("hex"),
+        async () => parseManifestTexts(texts, { release: release.name, ...ns(release) }),
+        ctx,
+      );
     }
     const key = await treeInputKey(tree, release, environment);
     if (key === undefined)
