@@ -1,4 +1,4 @@
-import { isSecret } from "./mask-secrets.js";
+import { secretForms } from "./secret-forms.js";
 import type { KubeObject } from "./types.js";
 
 /** Shorter values are too likely to occur by chance in ordinary text to be worth redacting. */
@@ -7,7 +7,7 @@ const MIN_LENGTH = 4;
 export type Redact = (text: string) => string;
 
 /**
- * Builds a function that replaces every known Secret value (plain, base64 and decoded) in a text with
+ * Builds a function that replaces every known Secret value (each of its `secretForms`) in a text with
  * `***`. A second line of defence for texts that do not come from a masked object: tool error messages,
  * findings, whole reports.
  */
@@ -16,16 +16,7 @@ export function createRedactor(objects: Iterable<KubeObject>): Redact {
   const add = (v: string) => {
     for (const line of v.split("\n")) if (line.trim().length >= MIN_LENGTH) values.add(line.trim());
   };
-  for (const obj of objects) {
-    if (!isSecret(obj)) continue;
-    for (const v of Object.values((obj.stringData ?? {}) as Record<string, unknown>))
-      if (typeof v === "string") add(v);
-    for (const v of Object.values((obj.data ?? {}) as Record<string, unknown>)) {
-      if (typeof v !== "string") continue;
-      add(v);
-      add(Buffer.from(v, "base64").toString("utf8"));
-    }
-  }
+  for (const obj of objects) for (const form of secretForms(obj)) add(form);
   if (values.size === 0) return (text) => text;
   // Longest first, so a value that contains another is replaced whole.
   const sorted = [...values].sort((a, b) => b.length - a.length);
