@@ -1,5 +1,6 @@
 import type { KubeClient } from "../kube/kube-client.js";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { entryKey, type InventoryEntry, inventoryOf } from "../server-side-apply/inventory.js";
 import { type DeployResult, deployObjects } from "./deploy-objects.js";
 import { finishRevision } from "./history/finish-revision.js";
 import { lastSuccessful } from "./history/last-successful.js";
@@ -7,7 +8,6 @@ import { listRevisions } from "./history/list-revisions.js";
 import { pruneHistory } from "./history/prune-history.js";
 import { readRevision } from "./history/read-revision.js";
 import { recordRevision } from "./history/record-revision.js";
-import { entryKey, type InventoryEntry, inventoryOf } from "./inventory.js";
 import { type EnvironmentLockOptions, withEnvironmentLock } from "./lock-environment.js";
 
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;

@@ -1,11 +1,11 @@
 import type { KubeClient } from "../kube/kube-client.js";
-import { objectKey, objectRef } from "../kube/object-key.js";
-import { mapLimit } from "../planning/render/map-limit.js";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { mapLimit } from "../model/map-limit.js";
+import { objectKey, objectRef } from "../model/object-key.js";
 import { withRetry } from "../retry.js";
+import { asStored, isSubset } from "../server-side-apply/is-subset.js";
+import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../server-side-apply/strip-server-fields.js";
 import { applyStages } from "./apply-order.js";
-import { asStored, isSubset } from "./is-subset.js";
-import { APPLIED_HASH, ENVIRONMENT_LABEL } from "./strip-server-fields.js";
 
 /** Requests in flight: about what saturates an API server on two cores, with a little headroom. */
 export const APPLY_CONCURRENCY = 12;

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
 
 /** Kinds applied, and waited for, before everything else: what the other objects need to exist. */
 const FIRST_STAGE = new Set(["Namespace", "CustomResourceDefinition"]);

@@ -1,9 +1,9 @@
 import type { KubeClient } from "../kube/kube-client.js";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { type InventoryEntry, inventoryOf, removedEntries } from "../server-side-apply/inventory.js";
+import { prepareObjects } from "../server-side-apply/prepare-objects.js";
 import { applyObjects } from "./apply-objects.js";
 import { type HealthResult, waitForHealth } from "./health/wait-for-health.js";
-import { type InventoryEntry, inventoryOf, removedEntries } from "./inventory.js";
-import { prepareObjects } from "./prepare-objects.js";
 import { pruneObjects } from "./prune-objects.js";
 
 export interface DeployOptions {

@@ -1,9 +1,9 @@
 import type { KubeClient } from "../kube/kube-client.js";
-import { mapLimit } from "../planning/render/map-limit.js";
+import { mapLimit } from "../model/map-limit.js";
 import { withRetry } from "../retry.js";
+import type { InventoryEntry } from "../server-side-apply/inventory.js";
+import { ENVIRONMENT_LABEL } from "../server-side-apply/strip-server-fields.js";
 import { APPLY_CONCURRENCY } from "./apply-objects.js";
-import type { InventoryEntry } from "./inventory.js";
-import { ENVIRONMENT_LABEL } from "./strip-server-fields.js";
 
 export const PRUNE_ANNOTATION = "zakenak.io/prune";
 const LAST_STAGE = new Set(["Namespace", "CustomResourceDefinition"]);

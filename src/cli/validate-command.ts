@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ZakenakError } from "../errors.js";
-import type { Finding, Plan } from "../planning/types.js";
+import type { Finding } from "../model/finding.js";
+import type { Plan } from "../planning/types.js";
 import { escapeControl } from "../reporting/escape-control.js";
 import type { CliIo } from "./cli-io.js";
 import { reportRenderErrors, runPlan } from "./run-plan.js";

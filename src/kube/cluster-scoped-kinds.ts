@@ -1,4 +1,4 @@
-import { apiGroup } from "./object-key.js";
+import { apiGroup } from "../model/object-key.js";
 
 /**
  * Built-in kinds that live outside namespaces, by `group/Kind`. Used offline, where no discovery is

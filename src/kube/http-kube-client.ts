@@ -1,4 +1,4 @@
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
 import type { ApiDiscovery } from "./api-discovery.js";
 import { KubeApiError } from "./kube-api-error.js";
 import type { ApplyOptions, KubeClient, ListOptions, ObjectRef, ResourceInfo } from "./kube-client.js";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
 
 /** Where a kind is served: found through discovery, refreshed when a new CRD appears. */
 export interface ResourceInfo {

@@ -1,5 +1,5 @@
-import { secretForms } from "../planning/secret-forms.js";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { secretForms } from "../model/secret-forms.js";
 
 export type Scrubber = (text: string) => string;
 

@@ -1,8 +1,9 @@
 import { structuredPatch } from "diff";
 import { stringify } from "yaml";
-import { objectKey } from "../kube/object-key.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { objectKey } from "../model/object-key.js";
 import { maskSecretPair } from "./mask-secrets.js";
-import type { KubeObject, ObjectChange } from "./types.js";
+import type { ObjectChange } from "./types.js";
 
 /** Lines of context around each change in a diff. */
 const CONTEXT = 3;

@@ -1,14 +1,20 @@
-import { type InventoryEntry, inventoryOf, removedEntries } from "../applying/inventory.js";
-import { asStored, isSubset } from "../applying/is-subset.js";
-import { prepareObjects } from "../applying/prepare-objects.js";
-import { APPLIED_HASH, ENVIRONMENT_LABEL, stripServerFields } from "../applying/strip-server-fields.js";
 import type { KubeClient } from "../kube/kube-client.js";
-import { objectKey, objectRef } from "../kube/object-key.js";
+import type { Finding } from "../model/finding.js";
+import type { KubeObject, RenderedObject } from "../model/kube-object.js";
+import { mapLimit } from "../model/map-limit.js";
+import { objectKey, objectRef } from "../model/object-key.js";
 import { withRetry } from "../retry.js";
+import { type InventoryEntry, inventoryOf, removedEntries } from "../server-side-apply/inventory.js";
+import { asStored, isSubset } from "../server-side-apply/is-subset.js";
+import { prepareObjects } from "../server-side-apply/prepare-objects.js";
+import {
+  APPLIED_HASH,
+  ENVIRONMENT_LABEL,
+  stripServerFields,
+} from "../server-side-apply/strip-server-fields.js";
 import { toYaml, unifiedDiff } from "./diff-objects.js";
 import { maskSecretPair } from "./mask-secrets.js";
-import { mapLimit } from "./render/map-limit.js";
-import type { Finding, KubeObject, ObjectChange, ReleasePlan, RenderedObject } from "./types.js";
+import type { ObjectChange, ReleasePlan } from "./types.js";
 
 const CONCURRENCY = 12;
 

@@ -1,11 +1,8 @@
-import type { KubeObject } from "./types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { isSecret } from "../model/secret-forms.js";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const MASK = "***";
-
-export function isSecret(obj: KubeObject | undefined): obj is KubeObject {
-  return obj?.kind === "Secret" && obj.apiVersion === "v1";
-}
 
 /**
  * Masks Secret values on both sides of a change: equal values become `***`, changed ones

@@ -2,17 +2,19 @@ import { realpath, rm } from "node:fs/promises";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import { defaultBase, gitTopLevel } from "../git/git.js";
+import type { Finding } from "../model/finding.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { mapLimit } from "../model/map-limit.js";
 import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
 import { openTree, type ParsedConfigs, type Tree, treeSource } from "./open-tree.js";
 import { inputPaths } from "./render/input-key.js";
-import { mapLimit } from "./render/map-limit.js";
 import type { RenderCache } from "./render/render-cache.js";
 import { type ReleaseRender, type RenderContext, renderRelease } from "./render/render-release.js";
 import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
 import { createRedactor, type Redact } from "./secret-redactor.js";
 import { summarize } from "./summarize-environment.js";
-import type { EnvironmentPlan, Finding, KubeObject, Plan, ReleasePlan } from "./types.js";
+import type { EnvironmentPlan, Plan, ReleasePlan } from "./types.js";
 
 export interface PlanOptions {
   /** Directory holding `.zakenak.yaml` (a git work tree, or inside one). */

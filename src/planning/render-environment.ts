@@ -2,16 +2,17 @@ import { realpath, rm } from "node:fs/promises";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import { gitTopLevel } from "../git/git.js";
+import type { Finding } from "../model/finding.js";
+import type { RenderedObject } from "../model/kube-object.js";
+import { mapLimit } from "../model/map-limit.js";
 import { runProcess } from "../tools/run-process.js";
 import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
 import { openTree, treeSource } from "./open-tree.js";
 import { inputPaths } from "./render/input-key.js";
-import { mapLimit } from "./render/map-limit.js";
 import type { RenderCache } from "./render/render-cache.js";
 import { type RenderContext, renderRelease } from "./render/render-release.js";
 import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
 import { createRedactor } from "./secret-redactor.js";
-import type { Finding, RenderedObject } from "./types.js";
 
 export interface RenderedEnvironment {
   environment: EnvironmentConfig;

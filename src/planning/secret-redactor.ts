@@ -1,5 +1,5 @@
-import { secretForms } from "./secret-forms.js";
-import type { KubeObject } from "./types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { secretForms } from "../model/secret-forms.js";
 
 /** Shorter values are too likely to occur by chance in ordinary text to be worth redacting. */
 const MIN_LENGTH = 4;

@@ -1,4 +1,5 @@
-import type { EnvironmentPlan, Finding, ReleasePlan } from "./types.js";
+import type { Finding } from "../model/finding.js";
+import type { EnvironmentPlan, ReleasePlan } from "./types.js";
 
 /** An environment's plan from its releases and findings: counts, and valid unless something failed. */
 export function summarize(

@@ -1,4 +1,5 @@
-import type { EnvironmentPlan, Finding, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
+import type { Finding } from "../model/finding.js";
+import type { EnvironmentPlan, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
 import { codeBlock, escapeHtml, escapeMarkdown, inlineCode } from "./markdown-escape.js";
 import { environmentTotals, hasChanges, type PlanTotals, planTotals, plural } from "./plan-totals.js";
 import type { FindingsBlock, MarkdownDoc, ReleaseSection } from "./serialize-markdown.js";

@@ -1,4 +1,5 @@
-import type { ChangeCounts, EnvironmentPlan, Finding, Plan } from "../planning/types.js";
+import type { Finding } from "../model/finding.js";
+import type { ChangeCounts, EnvironmentPlan, Plan } from "../planning/types.js";
 
 /** Change counts plus validation counts, for one environment or a whole plan. */
 export interface PlanTotals extends ChangeCounts {

@@ -1,5 +1,6 @@
 import { styleText } from "node:util";
-import type { EnvironmentPlan, Finding, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
+import type { Finding } from "../model/finding.js";
+import type { EnvironmentPlan, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
 import { escapeControl } from "./escape-control.js";
 import { environmentTotals, type PlanTotals, planTotals, plural } from "./plan-totals.js";
 

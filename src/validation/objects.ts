@@ -1,5 +1,6 @@
-import { apiGroup, objectRef } from "../kube/object-key.js";
-import type { Finding, KubeObject, RenderedObject } from "../planning/types.js";
+import type { Finding } from "../model/finding.js";
+import type { KubeObject, RenderedObject } from "../model/kube-object.js";
+import { apiGroup, objectRef } from "../model/object-key.js";
 import { defaultSeverity } from "./rules.js";
 
 export { apiGroup, objectRef };

@@ -1,4 +1,4 @@
-import type { Severity } from "../planning/types.js";
+import type { Severity } from "../model/finding.js";
 
 export interface RuleInfo {
   /** Stable kebab-case id, used in findings and in `policy.rules`. */

@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject, Severity } from "../planning/types.js";
+import type { Finding, Severity } from "../model/finding.js";
+import type { RenderedObject } from "../model/kube-object.js";
 import { duplicateObject } from "./rules/duplicate-object.js";
 import { gpuLimits } from "./rules/gpu-limits.js";
 import { gpuScheduling } from "./rules/gpu-scheduling.js";

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEnvironment } from "../../src/applying/apply-environment.js";
 import { listRevisions } from "../../src/applying/history/list-revisions.js";
-import { ENVIRONMENT_LABEL } from "../../src/applying/strip-server-fields.js";
 import { httpStatus } from "../../src/control-plane/http-status.js";
 import { type ControlPlane, startControlPlane } from "../../src/control-plane/start-control-plane.js";
 import { stopProcess } from "../../src/control-plane/stop-process.js";
 import { type ConnectedKubeClient, connectKube } from "../../src/kube/connect-kube.js";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
+import { ENVIRONMENT_LABEL } from "../../src/server-side-apply/strip-server-fields.js";
 import {
   applyOptions,
   configMapObject,

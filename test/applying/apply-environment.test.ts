@@ -4,9 +4,9 @@ import { listRevisions } from "../../src/applying/history/list-revisions.js";
 import { readRevision } from "../../src/applying/history/read-revision.js";
 import { readLock } from "../../src/applying/lock/read-lock.js";
 import { PRUNE_ANNOTATION } from "../../src/applying/prune-objects.js";
-import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../../src/applying/strip-server-fields.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
+import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../../src/server-side-apply/strip-server-fields.js";
 import {
   applyOptions,
   configMapObject,

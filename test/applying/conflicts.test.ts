@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEnvironment } from "../../src/applying/apply-environment.js";
 import { listRevisions } from "../../src/applying/history/list-revisions.js";
 import { readLock } from "../../src/applying/lock/read-lock.js";
-import { ENVIRONMENT_LABEL } from "../../src/applying/strip-server-fields.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
+import { ENVIRONMENT_LABEL } from "../../src/server-side-apply/strip-server-fields.js";
 import {
   applyOptions,
   configMapObject,

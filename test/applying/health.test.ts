@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEnvironment } from "../../src/applying/apply-environment.js";
 import { listRevisions } from "../../src/applying/history/list-revisions.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import {
   applyOptions,
   configMapObject,

@@ -4,7 +4,7 @@ import { listRevisions } from "../../src/applying/history/list-revisions.js";
 import { readLock } from "../../src/applying/lock/read-lock.js";
 import { type RollbackOptions, rollbackEnvironment } from "../../src/applying/rollback-environment.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import {
   applyOptions,
   configMapObject,

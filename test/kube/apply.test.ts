@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError } from "../../src/kube/kube-api-error.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
 const cluster = useTestCluster();

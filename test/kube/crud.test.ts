@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
 const cluster = useTestCluster();

@@ -5,7 +5,7 @@ import { KubeApiError } from "../../src/kube/kube-api-error.js";
 import { KubeHttp } from "../../src/kube/kube-http.js";
 import { loadKubeconfig } from "../../src/kube/load-kubeconfig.js";
 import { openKubeConnection } from "../../src/kube/open-kube-connection.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { uniqueSuffix, useTestCluster } from "./test-cluster.js";
 
 const cluster = useTestCluster();

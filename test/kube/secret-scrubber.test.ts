@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { secretScrubber } from "../../src/kube/secret-scrubber.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 
 const secret = (fields: Record<string, unknown>): KubeObject => ({
   apiVersion: "v1",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { diffObjects } from "../../src/planning/diff-objects.js";
 import { maskSecret, maskSecretPair } from "../../src/planning/mask-secrets.js";
 import { createRedactor } from "../../src/planning/secret-redactor.js";
-import type { KubeObject } from "../../src/planning/types.js";
 import { b64 } from "../support/repo-fixtures.js";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";

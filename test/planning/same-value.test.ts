@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { diffObjects, sameValue, toYaml } from "../../src/planning/diff-objects.js";
-import type { KubeObject } from "../../src/planning/types.js";
 
 // sameValue lets diffObjects skip printing unchanged objects; it must never call equal what YAML prints
 // differently, and whatever it calls unequal is compared as YAML after all.

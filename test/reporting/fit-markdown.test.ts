@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../src/planning/types.js";
+import type { Finding } from "../../src/model/finding.js";
 import { COMMENT_LIMITS } from "../../src/reporting/fit-markdown.js";
 import { renderMarkdown } from "../../src/reporting/render-markdown.js";
 import {

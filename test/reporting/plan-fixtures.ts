@@ -1,4 +1,5 @@
-import type { EnvironmentPlan, Finding, ObjectChange, Plan, ReleasePlan } from "../../src/planning/types.js";
+import type { Finding } from "../../src/model/finding.js";
+import type { EnvironmentPlan, ObjectChange, Plan, ReleasePlan } from "../../src/planning/types.js";
 
 export function change(overrides: Partial<ObjectChange> = {}): ObjectChange {
   return {

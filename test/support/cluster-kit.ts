@@ -4,7 +4,7 @@ import { inject } from "vitest";
 import type { ApplyEnvironmentOptions, EnvironmentTarget } from "../../src/applying/apply-environment.js";
 import { type ConnectedKubeClient, connectKube } from "../../src/kube/connect-kube.js";
 import type { KubeClient, ObjectRef } from "../../src/kube/kube-client.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 
 /** Kubeconfig of the control plane the Vitest global setup started for the whole run. */
 export function sharedKubeconfig(): string {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { KubeClient } from "../../src/kube/kube-client.js";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 
 /**
  * The test control plane runs no controllers: these stand in for the Deployment, Job and volume

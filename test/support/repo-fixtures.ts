@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReleaseConfig } from "../../src/config/schema.js";
+import type { KubeObject, RenderedObject } from "../../src/model/kube-object.js";
 import { noRenderCache, type RenderCache } from "../../src/planning/render/render-cache.js";
 import { type ReleaseRender, renderRelease } from "../../src/planning/render/render-release.js";
-import type { KubeObject, RenderedObject } from "../../src/planning/types.js";
 import { chartFiles } from "./temp-repo.js";
 
 /** Two environments, one chart release in namespace `apps` with a prod-only values override. */

@@ -1,4 +1,5 @@
-import type { Finding, KubeObject, RenderedObject } from "../../src/planning/types.js";
+import type { Finding } from "../../src/model/finding.js";
+import type { KubeObject, RenderedObject } from "../../src/model/kube-object.js";
 import { validateObjects } from "../../src/validation/validate-objects.js";
 
 export function rendered(

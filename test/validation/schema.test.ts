@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../src/planning/types.js";
+import type { KubeObject } from "../../src/model/kube-object.js";
 import { validateObjects } from "../../src/validation/validate-objects.js";
 import { configMap, container, deployment, findingsOf, ingress, rendered, service } from "./helpers.js";
 

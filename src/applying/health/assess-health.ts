@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 
 export type HealthState = "healthy" | "progressing" | "failed";
 

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { KubeClient } from "../../kube/kube-client.js";
-import { objectRef } from "../../kube/object-key.js";
-import { mapLimit } from "../../planning/render/map-limit.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
+import { mapLimit } from "../../model/map-limit.js";
+import { objectRef } from "../../model/object-key.js";
 import { withRetry } from "../../retry.js";
 import { assessHealth, WATCHED_KINDS } from "./assess-health.js";
 

@@ -1,6 +1,6 @@
 import { ZakenakError } from "../../errors.js";
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import type { InventoryEntry, Revision, RevisionSummary } from "./revision.js";
 import { decodeManifests, sha256Hex } from "./revision-payload.js";

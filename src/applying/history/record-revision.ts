@@ -1,6 +1,6 @@
 import { ZakenakError } from "../../errors.js";
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { isWriteConflict } from "../lock/kube-error-code.js";
 import { ensureSystemNamespace, SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import { listRevisions } from "./list-revisions.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

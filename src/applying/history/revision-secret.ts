@@ -1,5 +1,5 @@
 import type { ObjectRef } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { ENVIRONMENT_LABEL, MANAGED_BY_LABEL, SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import type { RevisionResult, RevisionSummary, RevisionTrigger } from "./revision.js";
 

@@ -1,5 +1,5 @@
 import type { ObjectRef } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 
 export type RevisionTrigger = "apply" | "rollback" | "auto-rollback";
 export type RevisionResult = "in-progress" | "succeeded" | "failed" | "rolled-back";

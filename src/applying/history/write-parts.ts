@@ -1,5 +1,5 @@
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { isWriteConflict } from "../lock/kube-error-code.js";
 import { SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import { splitIntoParts } from "./revision-payload.js";

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { ZakenakError } from "../../errors.js";
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { HeldLock } from "./held-lock.js";
 import { isWriteConflict } from "./kube-error-code.js";
 import {

@@ -1,6 +1,6 @@
 import { ZakenakError } from "../../errors.js";
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { isKubeError, isWriteConflict } from "./kube-error-code.js";
 import { buildLease, leaseSpec, lockRef, resourceVersionOf, uidOf } from "./lock-lease.js";
 import { parseKubeTime } from "./micro-time.js";

@@ -1,5 +1,5 @@
 import type { KubeClient } from "../../kube/kube-client.js";
-import type { KubeObject } from "../../planning/types.js";
+import type { KubeObject } from "../../model/kube-object.js";
 import { DEFAULT_LEASE_SECONDS, HOLDER_ANNOTATION, leaseSpec, lockRef } from "./lock-lease.js";
 import { parseKubeTime } from "./micro-time.js";
 

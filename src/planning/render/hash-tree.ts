@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ZakenakError } from "../../errors.js";
-import { mapLimit } from "./map-limit.js";
+import { mapLimit } from "../../model/map-limit.js";
 
 /**
  * Feeds every file under `dir` (sorted, with its path relative to `root`) into `hash`. Symlinks are

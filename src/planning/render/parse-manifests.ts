@@ -1,7 +1,8 @@
 import { LineCounter, parseAllDocuments } from "yaml";
 import { MAX_ALIASES } from "../../config/parse-yaml-document.js";
 import { isClusterScoped } from "../../kube/cluster-scoped-kinds.js";
-import type { Finding, KubeObject, RenderedObject } from "../types.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject, RenderedObject } from "../../model/kube-object.js";
 
 export interface ParsedManifests {
   objects: RenderedObject[];

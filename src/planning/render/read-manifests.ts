@@ -1,8 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
-import type { Finding, RenderedObject } from "../types.js";
-import { mapLimit } from "./map-limit.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
+import { mapLimit } from "../../model/map-limit.js";
 import { parseManifests } from "./parse-manifests.js";
 
 export const MANIFEST = /\.(ya?ml|json)$/i;

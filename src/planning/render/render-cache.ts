@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Finding, RenderedObject } from "../types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 
 export interface CachedRender {
   objects: RenderedObject[];

@@ -1,8 +1,9 @@
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { ReleaseConfig } from "../../config/schema.js";
 import { isZakenakError } from "../../errors.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import type { RevisionTree } from "../revision-tree.js";
-import type { Finding, RenderedObject } from "../types.js";
 import { newHash } from "./hash-tree.js";
 import { revisionHelmInputs, treeInputKey, valuesFor } from "./input-key.js";
 import type { ParsedManifests } from "./parse-manifests.js";

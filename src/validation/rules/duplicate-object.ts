@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { apiGroup, finding, isRecord } from "../objects.js";
 
 function where(item: RenderedObject): string {

@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { finding, isRecord, podSpecOf } from "../objects.js";
 
 /** `host-path-volume`: a pod volume of type hostPath. */

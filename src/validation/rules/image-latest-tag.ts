@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { containersOf, finding, podSpecOf } from "../objects.js";
 
 /** The tag of an image reference, or undefined when it has none; digests count as pinned. */

@@ -1,5 +1,6 @@
 import { isClusterScoped } from "../../kube/cluster-scoped-kinds.js";
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { apiGroup, finding, isRecord } from "../objects.js";
 import { hasSchema } from "../schema/load-validator.js";
 

@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { containersOf, finding, isRecord, podSpecOf } from "../objects.js";
 
 /** `missing-resource-limits`: a container (or init container) without both a CPU and a memory limit. */

@@ -1,4 +1,5 @@
-import type { Finding, RenderedObject } from "../../planning/types.js";
+import type { Finding } from "../../model/finding.js";
+import type { RenderedObject } from "../../model/kube-object.js";
 import { finding } from "../objects.js";
 import { formatSchemaErrors, unknownFieldMessage } from "../schema/format-errors.js";
 import { kindValidator } from "../schema/load-validator.js";

@@ -14,7 +14,7 @@ import {
 } from "../../../src/applying/history/revision-secret.js";
 import { isZakenakError } from "../../../src/errors.js";
 import type { ConnectedKubeClient } from "../../../src/kube/connect-kube.js";
-import type { KubeObject } from "../../../src/planning/types.js";
+import type { KubeObject } from "../../../src/model/kube-object.js";
 import { connectTestKube, uniqueEnvironment } from "../lock/test-kube.js";
 
 let client: ConnectedKubeClient;

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane } from "../../../src/control-plane/start-control-plane.js";
 import { type ConnectedKubeClient, connectKube } from "../../../src/kube/connect-kube.js";
-import type { KubeObject } from "../../../src/planning/types.js";
+import type { KubeObject } from "../../../src/model/kube-object.js";
 import { type FakeController, startFakeController } from "../../support/fake-controller.js";
 import { tempDir } from "../../support/repo-fixtures.js";
 import { type CliResult, runCli } from "../../support/run-cli.js";

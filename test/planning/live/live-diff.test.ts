@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEnvironment, currentInventory } from "../../../src/applying/apply-environment.js";
 import { listRevisions } from "../../../src/applying/history/list-revisions.js";
 import { PRUNE_ANNOTATION } from "../../../src/applying/prune-objects.js";
-import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../../../src/applying/strip-server-fields.js";
 import type { ConnectedKubeClient } from "../../../src/kube/connect-kube.js";
+import type { KubeObject, RenderedObject } from "../../../src/model/kube-object.js";
 import { liveDiff } from "../../../src/planning/live-diff.js";
-import type { KubeObject, ObjectChange, ReleasePlan, RenderedObject } from "../../../src/planning/types.js";
+import type { ObjectChange, ReleasePlan } from "../../../src/planning/types.js";
+import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../../../src/server-side-apply/strip-server-fields.js";
 import {
   applyOptions,
   configMapObject,

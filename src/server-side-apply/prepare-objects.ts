@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
 import { APPLIED_HASH, ENVIRONMENT_LABEL } from "./strip-server-fields.js";
 
 /**

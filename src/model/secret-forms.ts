@@ -1,5 +1,9 @@
-import { isSecret } from "./mask-secrets.js";
-import type { KubeObject } from "./types.js";
+import type { KubeObject } from "./kube-object.js";
+
+/** A v1 Secret: the only kind whose values are masked by kind. */
+export function isSecret(obj: KubeObject | undefined): obj is KubeObject {
+  return obj?.kind === "Secret" && obj.apiVersion === "v1";
+}
 
 function stringValues(map: unknown): string[] {
   if (map === null || typeof map !== "object") return [];

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
 
 export const APPLIED_HASH = "zakenak.io/applied-hash";
 export const ENVIRONMENT_LABEL = "zakenak.io/deployed-to";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "./kube-object.js";
 
 /** API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). */
 export function apiGroup(apiVersion: string): string {

@@ -1,6 +1,6 @@
 import type { ObjectRef } from "../kube/kube-client.js";
-import { objectKey } from "../kube/object-key.js";
-import type { KubeObject } from "../planning/types.js";
+import type { KubeObject } from "../model/kube-object.js";
+import { objectKey } from "../model/object-key.js";
 
 /** What a revision owns: enough to find each object again, nothing of its content. */
 export type InventoryEntry = ObjectRef;
