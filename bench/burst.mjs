@@ -1,7 +1,8 @@
 // The `burst` benchmark: PRS pull requests opened at once on a real Gitea, served by `zakenak serve`.
 //
-// Set-up (once): a Gitea from the cached build (startGitea from dist/testing/gitea/), a bot user, and a
-// redis-server of the bench's own on a free port (--save "" --appendonly no).
+// Set-up (once): a Gitea from the cached build (startGitea from the test fixture in test/support/gitea/,
+// compiled to bench/dist/ by `npm run build:bench`), a bot user, and a redis-server of the bench's own on a
+// free port (--save "" --appendonly no).
 //
 // Each iteration (one warm-up + N measured) measures two things on fresh repositories of the same shape
 // (`.zakenak.yaml` with one environment `dev` on branch `develop` and one release `app` of four manifests:
@@ -9,7 +10,7 @@
 // ConfigMap). Branches are made before any webhook exists, so only the pull requests are delivered:
 //
 //   baseline  the repository's webhook (Gitea type, the bot's event list) points at a bare receiver
-//             (startWebhookReceiver from dist/testing/gitea/) that answers 200 at once. Time from the first
+//             (startWebhookReceiver from the same fixture) that answers 200 at once. Time from the first
 //             `POST /pulls` until the receiver has the `pull_request` "opened" delivery of every PR: what
 //             Gitea alone needs to take PRS pull requests and deliver their webhooks.
 //   zakenak   a fresh `node bin/zakenak.js serve` (GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET, REDIS_URL to
@@ -284,6 +285,7 @@ async function startServe(ctx, tag) {
     PORT: "0",
     LOG_LEVEL: "info",
     ZAKENAK_CACHE_DIR: cacheDir,
+    ZAKENAK_REPO_ALLOWLIST: "*",
   });
   const child = spawn(process.execPath, [join(ROOT, "bin", "zakenak.js"), "serve"], {
     cwd: WORK,
@@ -432,9 +434,12 @@ async function measureZakenak(ctx, tag, count) {
 
 export async function run({ runs, log }) {
   const dist = (p) => import(join(ROOT, "dist", p));
-  const { startGitea } = await dist("testing/gitea/start-gitea.js");
-  const { GiteaFixture, defaultWebhookEvents } = await dist("testing/gitea/gitea-fixture.js");
-  const { startWebhookReceiver } = await dist("testing/gitea/start-webhook-receiver.js");
+  // The Gitea fixture is test code, so it is not in dist/: `npm run bench` compiles it to bench/dist/.
+  const fixture = (p) => import(join(ROOT, "bench", "dist", "test", "support", "gitea", p));
+  const { startGitea } = await fixture("start-gitea.js");
+  const { GiteaFixture } = await fixture("gitea-fixture.js");
+  const { defaultWebhookEvents } = await fixture("gitea-webhooks.js");
+  const { startWebhookReceiver } = await fixture("start-webhook-receiver.js");
   const { PLAN_MARKER } = await dist("commands/plan-comment.js");
   mkdirSync(WORK, { recursive: true });
 

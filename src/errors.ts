@@ -26,7 +26,10 @@ export type ErrorCode =
   | "history-too-large"
   | "redis-unavailable"
   | "host-error"
-  | "host-unavailable";
+  | "host-unavailable"
+  | "archive-too-large"
+  | "input-too-large"
+  | "not-deployed";
 
 export class ZakenakError extends Error {
   readonly code: ErrorCode;

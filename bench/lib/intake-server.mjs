@@ -69,7 +69,7 @@ if (mode === "bare") {
   const queue = new Queue(DELIVERY_QUEUE, { connection });
   const metrics = createMetrics({ queueDepth: queueDepthOf(queue), processMetrics: true });
   const probe = readinessProbe({ redis: connection });
-  app = await createApp({ config, queue, logger, metrics, readiness: probe.check });
+  app = await createApp({ config, queue, logger, metrics, readiness: probe.check, allowed: () => true });
   closeExtra = async () => {
     await queue.close();
     probe.close();

@@ -1,3 +1,4 @@
+import { ZakenakError } from "../errors.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { entryKey, type InventoryEntry, inventoryOf } from "../server-side-apply/inventory.js";
@@ -8,6 +9,7 @@ import { listRevisions } from "./history/list-revisions.js";
 import { pruneHistory } from "./history/prune-history.js";
 import { readRevision } from "./history/read-revision.js";
 import { recordRevision } from "./history/record-revision.js";
+import type { RevisionSummary } from "./history/revision.js";
 import { type EnvironmentLockOptions, withEnvironmentLock } from "./lock-environment.js";
 
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
@@ -29,6 +31,11 @@ export interface ApplyEnvironmentOptions extends EnvironmentLockOptions {
   actor: string;
   wait: boolean;
   log: (line: string) => void;
+  /**
+   * Runs holding the lock, before anything is written: a reason not to apply after all (a replayed or
+   * overtaken commit), judged against the environment's history as it is under the lock.
+   */
+  precheck?: (revisions: RevisionSummary[]) => Promise<string | undefined>;
 }
 
 export type ApplyResult = "succeeded" | "failed" | "rolled-back";
@@ -52,6 +59,8 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
   const env = environment.name;
   return withEnvironmentLock(client, env, opts, async (lock) => {
     const previous = await settleInterrupted(client, env);
+    const reason = await opts.precheck?.(await listRevisions(client, env));
+    if (reason !== undefined) throw new ZakenakError("not-deployed", reason);
     const revision = await recordRevision(client, {
       environment: env,
       sha: opts.sha,

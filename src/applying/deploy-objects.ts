@@ -1,5 +1,7 @@
 import type { KubeClient } from "../kube/kube-client.js";
 import type { KubeObject } from "../model/kube-object.js";
+import { redactError } from "../planning/redact-error.js";
+import { createRedactor } from "../planning/secret-redactor.js";
 import { type InventoryEntry, inventoryOf, removedEntries } from "../server-side-apply/inventory.js";
 import { prepareObjects } from "../server-side-apply/prepare-objects.js";
 import { applyObjects } from "./apply-objects.js";
@@ -25,8 +27,28 @@ export interface DeployResult {
   health: HealthResult;
 }
 
-/** Apply, prune, then wait for health: the part shared by apply, rollback and automatic rollback. */
+/**
+ * Apply, prune, then wait for health: the part shared by apply, rollback and automatic rollback. Server
+ * errors and health conditions may quote any object's content (a Secret's value copied into a
+ * ConfigMap), so the Secret values being deployed are redacted from everything that leaves here: log
+ * lines, the health message and errors. Outcome messages, comments and the revision history are built
+ * from those alone.
+ */
 export async function deployObjects(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  opts: DeployOptions,
+): Promise<DeployResult> {
+  const redact = createRedactor(objects);
+  try {
+    const result = await deploy(client, objects, { ...opts, log: (line) => opts.log(redact(line)) });
+    return { ...result, health: { ...result.health, message: redact(result.health.message) } };
+  } catch (err) {
+    throw redactError(err, redact);
+  }
+}
+
+async function deploy(
   client: KubeClient,
   objects: readonly KubeObject[],
   opts: DeployOptions,

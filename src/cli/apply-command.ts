@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { applyEnvironment, currentInventory } from "../applying/apply-environment.js";
-import { liveDiff } from "../planning/live-diff.js";
+import { applyEnvironment } from "../applying/apply-environment.js";
+import { clusterPlan } from "../cluster-view/cluster-plan.js";
+import { inputLimits } from "../config/input-limits.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
-import { summarize } from "../planning/summarize-environment.js";
 import { renderText } from "../reporting/render-text.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import type { CliIo } from "./cli-io.js";
@@ -35,23 +35,17 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       environment: session.environment.name,
       cache: diskRenderCache(join(cacheRoot(io.env), "renders")),
+      limits: inputLimits(io.env),
     });
     assertDeployable(rendered);
     const log = (line: string) => io.stderr.write(`${line}\n`);
     if (values["dry-run"]) {
-      const owned = await currentInventory(session.client, session.environment.name);
-      const compared = await liveDiff(session.client, session.environment.name, rendered.objects, owned, {
-        force: session.environment.forceConflicts === true,
-      });
       const plan = {
         base: `cluster (${session.client.server})`,
         head: rendered.ref,
         view: "cluster" as const,
         environments: [
-          summarize(session.environment.name, compared.releases, [
-            ...rendered.findings,
-            ...compared.findings,
-          ]),
+          await clusterPlan(session.client, rendered, { force: session.environment.forceConflicts === true }),
         ],
       };
       io.stdout.write(renderText(plan, { color: useColor(io) }));

@@ -1,9 +1,11 @@
 import { join, resolve } from "node:path";
+import { clusterPlan } from "../cluster-view/cluster-plan.js";
+import { inputLimits } from "../config/input-limits.js";
 import { loadConfig } from "../config/load-config.js";
-import { ZakenakError } from "../errors.js";
+import { selectEnvironments } from "../config/select-environments.js";
 import { connectKube } from "../kube/connect-kube.js";
-import { planLive } from "../planning/plan-live.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
+import { renderEnvironment } from "../planning/render-environment.js";
 import type { EnvironmentPlan, Plan } from "../planning/types.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import { RULES } from "../validation/rules.js";
@@ -24,17 +26,23 @@ export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> 
     repoDir,
     RULES.map((r) => r.id),
   );
-  const known = config.environments.map((e) => e.name);
-  for (const e of args.env ?? []) {
-    if (!known.includes(e))
-      throw new ZakenakError("usage", `unknown environment "${e}" (known: ${known.join(", ")})`);
-  }
-  const selected = config.environments.filter((e) => !args.env?.length || args.env.includes(e.name));
+  const names = selectEnvironments(
+    config.environments.map((e) => e.name),
+    args.env,
+  );
   const cache = diskRenderCache(join(cacheRoot(io.env), "renders"));
+  const limits = inputLimits(io.env);
   const environments: EnvironmentPlan[] = [];
   let head = "working tree";
   let server = "";
-  for (const env of selected) {
+  for (const env of config.environments.filter((e) => names.includes(e.name))) {
+    const rendered = await renderEnvironment({
+      repoDir,
+      ...(args.head ? { ref: args.head } : {}),
+      environment: env.name,
+      cache,
+      limits,
+    });
     const context = args.context ?? env.kubeContext;
     const client = await connectKube({
       ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
@@ -42,15 +50,8 @@ export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> 
       env: io.env,
     });
     try {
-      const out = await planLive({
-        client,
-        repoDir,
-        ...(args.head ? { head: args.head } : {}),
-        environment: env.name,
-        cache,
-      });
-      environments.push(out.plan);
-      head = out.head;
+      environments.push(await clusterPlan(client, rendered, { force: env.forceConflicts === true }));
+      head = rendered.ref;
       server = client.server;
     } finally {
       client.close();

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { inputLimits } from "../config/input-limits.js";
 import { planRepository } from "../planning/plan-repository.js";
 import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.js";
 import type { Plan } from "../planning/types.js";
@@ -23,6 +24,7 @@ export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
     ...(opts.head !== undefined ? { head: opts.head } : {}),
     ...(opts.env ? { environments: opts.env } : {}),
     cache: opts.noCache ? noRenderCache : diskRenderCache(join(cacheRoot(io.env), "renders")),
+    limits: inputLimits(io.env),
     onProgress: (done, total, label) => {
       progress ??= createProgress({ stream: io.stderr, total, label: "Rendering" });
       progress.tick(label);

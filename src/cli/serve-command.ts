@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
+import { inputLimits } from "../config/input-limits.js";
 import { ZakenakError } from "../errors.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { connectRedis } from "../server/connect-redis.js";
@@ -14,6 +15,7 @@ import { hostsFromConfig } from "../workers/hosts-from-config.js";
 import { type RunningWorkers, startWorkers } from "../workers/start-workers.js";
 import { workerMetrics } from "../workers/worker-metrics.js";
 import type { CliIo } from "./cli-io.js";
+import { loadTrust } from "./load-trust.js";
 
 const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
@@ -23,8 +25,15 @@ const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
  * the active jobs finish, closes the Redis connections and returns 0.
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
-  parseArgs({ args, options: { debug: { type: "boolean" } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { debug: { type: "boolean" }, "server-config": { type: "string" } },
+    strict: true,
+    allowPositionals: false,
+  });
   const config = loadEnvConfig(io.env);
+  const limits = inputLimits(io.env);
+  const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
   const hosts = enabledHosts(config);
   if (hosts.length === 0) {
     throw new ZakenakError(
@@ -46,7 +55,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   let server: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
   try {
-    const app = await createApp({ config, queue, logger, metrics, readiness: probe.check });
+    const app = await createApp({
+      config,
+      queue,
+      logger,
+      metrics,
+      readiness: probe.check,
+      allowed: trust.allowed,
+    });
     server = await listen(app, config.port);
     logger.info({ port: server.port, hosts }, "zakenak serve listening");
     workers = await startWorkers({
@@ -61,8 +77,10 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         applyWait: config.workers.applyWait,
         lockWaitMs: config.workers.lockWaitMs,
       },
+      limits,
       // Shutdown order is decided here: intake stops first, then the workers finish their jobs.
       signals: [],
+      ...(trust.server ? { server: trust.server } : {}),
     });
     const signal = await nextSignal();
     logger.info({ signal }, "shutting down");

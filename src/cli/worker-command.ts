@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import type { DestinationStream } from "pino";
 import { loadEnvConfig } from "../config/env-config.js";
+import { inputLimits } from "../config/input-limits.js";
+import { loadServerConfig } from "../config/load-server-config.js";
 import { ZakenakError } from "../errors.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createLogger } from "../server/create-logger.js";
@@ -14,11 +16,19 @@ import type { CliIo } from "./cli-io.js";
  * controllers) and ZAKENAK_LOCK_WAIT_SECONDS. Runs until SIGTERM/SIGINT, finishes the active jobs, returns 0.
  */
 export async function workerCommand(args: string[], io: CliIo): Promise<number> {
-  parseArgs({ args, options: { debug: { type: "boolean" } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { debug: { type: "boolean" }, "server-config": { type: "string" } },
+    strict: true,
+    allowPositionals: false,
+  });
   const config = loadEnvConfig(io.env);
+  const file = values["server-config"] ?? config.serverConfig;
+  const server = file !== undefined ? await loadServerConfig(file) : undefined;
   const concurrency = wholeNumber(io.env, "ZAKENAK_WORKER_CONCURRENCY", 4, 1);
   const lockWaitSeconds = wholeNumber(io.env, "ZAKENAK_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_MS / 1000, 0);
   const applyWait = boolean(io.env, "ZAKENAK_APPLY_WAIT", true);
+  const limits = inputLimits(io.env);
   if (!config.github && !config.gitlab && !config.gitea) {
     throw new ZakenakError(
       "config-invalid",
@@ -39,7 +49,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
       applyWait,
       lockWaitMs: lockWaitSeconds * 1000,
     },
+    limits,
     signals: ["SIGTERM", "SIGINT"],
+    ...(server ? { server } : {}),
   });
   await workers.closed;
   return 0;

@@ -1,12 +1,11 @@
-import { CONFIG_FILE, parseConfig } from "../config/load-config.js";
-import type { EnvironmentConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import { onceForJob } from "../queue/job-steps.js";
 import { NewestHeads } from "../queue/newest-heads.js";
-import { RULES } from "../validation/rules.js";
+import type { TrustedEnvironment, TrustedPolicy } from "../trust/trusted-policy.js";
 import { type ApplyReport, applyCommentBody, applyMarker, supersededBody } from "./apply-comment.js";
 import type { BotContext } from "./bot-context.js";
-import { type DeployOutcome, deployCommit } from "./deploy-commit.js";
+import { type DeployOutcome, deployCommit, refMoved } from "./deploy-commit.js";
+import { readTrustedPolicy } from "./repository-policy.js";
 
 export interface ApplyRequest extends ApplyReport {
   /** Full ref, recorded in the revision. */
@@ -15,50 +14,77 @@ export interface ApplyRequest extends ApplyReport {
 
 export const applyContext = (env: string) => `zakenak/apply: ${env}`;
 
-/** The environment as the pushed commit's `.zakenak.yaml` defines it. */
-export async function environmentAt(ctx: BotContext, sha: string, name: string): Promise<EnvironmentConfig> {
-  const text = await ctx.host.readFile(ctx.repo, sha, CONFIG_FILE);
-  if (text === undefined)
-    throw new ZakenakError("config-missing", `no ${CONFIG_FILE} at ${sha.slice(0, 12)}`);
-  const config = parseConfig(
-    text,
-    CONFIG_FILE,
-    RULES.map((r) => r.id),
+/** The environment as the trusted policy has it; refused or unknown ones are refused by name. */
+export function trustedEnvironment(policy: TrustedPolicy, name: string): TrustedEnvironment {
+  const env = policy.environments.find((e) => e.name === name);
+  if (env) return env;
+  const refused = policy.refused.find((e) => e.name === name);
+  throw new ZakenakError(
+    "forbidden",
+    refused
+      ? `[${refused.rule}] ${refused.reason}; nothing was applied`
+      : `environment ${name} is not on the default branch ${policy.defaultBranch}; nothing was applied`,
   );
-  const env = config.environments.find((e) => e.name === name);
-  if (!env) throw new ZakenakError("not-found", `environment ${name} is not in ${CONFIG_FILE} at ${sha}`);
-  return env;
 }
 
 /**
- * Deploys a pushed commit to one environment: signature check, render from the host's archive, apply
- * under the environment's lock (unless a newer push overtook it), then the commit status, the comment on
- * the merged pull request and the audit entry. The deploy runs once per job: a retry after a failed
- * report reuses its outcome instead of applying again.
+ * Deploys a pushed commit to one environment: the ref must still point at it, the signature check, a
+ * render from the host's archive, an apply under the environment's lock (unless a newer push overtook
+ * it, or the commit is already applied or older than what is deployed), then the commit status, the
+ * comment on the merged pull request and the audit entry. The environment and its settings come from the
+ * trusted policy, read again now: a push only decides what is deployed. The deploy runs once per job: a
+ * retry after a failed report reuses its outcome instead of applying again.
  */
 export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<DeployOutcome> {
   const { host, repo } = ctx;
-  const env = await environmentAt(ctx, req.sha, req.environment);
+  const policy = await readTrustedPolicy(ctx);
+  const env = trustedEnvironment(policy, req.environment);
   const subject = NewestHeads.environment(repo, env.name);
   const fresh = await ctx.heads.offer(subject, req.sha, ctx.enqueuedAt);
   const { value: outcome } = fresh
-    ? await onceForJob(ctx.redis, `${ctx.keyPrefix}:step:${ctx.jobId}:apply`, async () => {
-        await host.setStatus(repo, req.sha, {
-          context: applyContext(env.name),
-          state: "pending",
-          description: "applying…",
-        });
-        if (env.requireSignedCommits && !(await host.isCommitVerified(repo, req.sha))) {
-          throw new ZakenakError(
-            "forbidden",
-            `environment ${env.name} requires signed commits and ${host.kind} does not report ` +
-              `${req.sha.slice(0, 12)} as verified; nothing was applied`,
-          );
-        }
-        return deployCommit(ctx, { ...req, subject }, env);
-      })
+    ? await onceForJob(
+        ctx.redis,
+        `${ctx.keyPrefix}:step:${ctx.jobId}:apply`,
+        async (): Promise<DeployOutcome> => {
+          const moved = await refMoved(ctx, req);
+          if (moved) return { result: "skipped", reason: moved };
+          await host.setStatus(repo, req.sha, {
+            context: applyContext(env.name),
+            state: "pending",
+            description: "applying…",
+          });
+          if (env.requireSignedCommits && !(await host.isCommitVerified(repo, req.sha))) {
+            throw new ZakenakError(
+              "forbidden",
+              `environment ${env.name} requires signed commits and ${host.kind} does not report ` +
+                `${req.sha.slice(0, 12)} as verified; nothing was applied`,
+            );
+          }
+          return deployCommit(ctx, { ...req, subject }, env, policy);
+        },
+      )
     : { value: { result: "superseded" as const, by: (await ctx.heads.newest(subject))?.sha ?? "" } };
 
+  if (outcome.result === "skipped") {
+    // A replay or an overtaken commit: said on the commit and in the audit log, no comment on the PR.
+    await host.setStatus(repo, req.sha, {
+      context: applyContext(env.name),
+      state: "success",
+      description: `not deployed: ${outcome.reason}`.slice(0, 140),
+    });
+    await ctx.audit.record({
+      actor: req.actor,
+      action: "apply",
+      repo: repo.fullName,
+      host: repo.host,
+      environment: env.name,
+      sha: req.sha,
+      result: "skipped",
+      detail: outcome.reason,
+    });
+    ctx.log.info({ environment: env.name, sha: req.sha, reason: outcome.reason }, "not deployed");
+    return outcome;
+  }
   const superseded = outcome.result === "superseded";
   await host.setStatus(repo, req.sha, {
     context: applyContext(env.name),

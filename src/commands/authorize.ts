@@ -1,8 +1,11 @@
-import { PERMISSIONS, type Permission, type ZakenakConfig } from "../config/schema.js";
+import { PERMISSIONS, type Permission } from "../config/schema.js";
 import type { CommandName } from "./parse-command.js";
 
 /** The minimum permission a command needs, from `policy` on the default branch. */
-export function requiredPermission(command: CommandName, policy: ZakenakConfig["policy"]): Permission {
+export function requiredPermission(
+  command: CommandName,
+  policy: Record<"plan" | "rollback" | "unlock", Permission>,
+): Permission {
   switch (command) {
     case "rollback":
       return policy.rollback;

@@ -1,9 +1,11 @@
 import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
+import type { InputLimits } from "../config/input-limits.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { RepoRef } from "../hosts/host-event.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import type { RepositoryGrant } from "../trust/repository-grant.js";
 
 /** Pino-compatible: `log.info({ env }, "message")`. */
 export interface BotLogger {
@@ -48,4 +50,8 @@ export interface BotContext {
   /** When the job was enqueued: orders commits of one PR or environment (newer supersedes older). */
   enqueuedAt: number;
   heads: NewestHeads;
+  /** What the operator lets this repository do (the server configuration, or single-tenant mode). */
+  grant: RepositoryGrant;
+  /** Input refused before parsing and the object size limit (the operator's); default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
 }

@@ -1,16 +1,19 @@
-import { mkdtemp, realpath, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { type ApplyOutcome, applyEnvironment } from "../applying/apply-environment.js";
-import type { EnvironmentConfig } from "../config/schema.js";
+import type { RevisionSummary } from "../applying/history/revision.js";
 import { isZakenakError } from "../errors.js";
-import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
+import { assertDeployable, renderSnapshot } from "../planning/render-environment.js";
+import type { TrustedEnvironment, TrustedPolicy } from "../trust/trusted-policy.js";
 import type { ApplyReport } from "./apply-comment.js";
 import type { BotContext } from "./bot-context.js";
+import { downloadSnapshot } from "./download-snapshot.js";
 import { withCluster } from "./with-cluster.js";
 
-export type DeployOutcome = ApplyOutcome | { result: "superseded"; by: string };
+export type DeployOutcome =
+  | ApplyOutcome
+  | { result: "superseded"; by: string }
+  /** Not deployed on purpose: a replayed, moved or already applied commit. */
+  | { result: "skipped"; reason: string };
 
 export interface DeployRequest extends ApplyReport {
   ref: string;
@@ -23,17 +26,24 @@ const LOCK_POLL_MS = 1_000;
 /**
  * Renders the commit from the host's archive and applies it under the environment's lock. While the
  * lock is taken the job waits, and before every try it checks whether a newer push to the environment
- * came in: if so this older commit is not applied at all, so applies never go back in time.
+ * came in: if so this older commit is not applied at all. Holding the lock, it checks the history: a
+ * commit already applied, or older than the deployed one, or whose ref moved on, is not applied, however
+ * late its webhook was (re)delivered.
  */
 export async function deployCommit(
   ctx: BotContext,
   req: DeployRequest,
-  env: EnvironmentConfig,
+  env: TrustedEnvironment,
+  policy: TrustedPolicy,
 ): Promise<DeployOutcome> {
-  const dir = await realpath(await mkdtemp(join(tmpdir(), "zakenak-apply-")));
+  const download = await downloadSnapshot(ctx, req.sha, `${req.refName} (${req.sha.slice(0, 12)})`, true);
   try {
-    await ctx.host.downloadArchive(ctx.repo, req.sha, dir);
-    const rendered = await renderEnvironment({ repoDir: dir, environment: env.name, cache: ctx.cache });
+    const rendered = await renderSnapshot(download.snapshot, env.name, {
+      cache: ctx.cache,
+      rules: policy.rules,
+      remoteBases: policy.grant.remoteBases,
+      ...(ctx.limits ? { limits: ctx.limits } : {}),
+    });
     assertDeployable(rendered);
     const objects = rendered.objects.map((o) => o.object);
     return await withCluster(ctx, env, async (client) => {
@@ -57,8 +67,11 @@ export async function deployCommit(
             ...(ctx.kube.leaseSeconds ? { leaseSeconds: ctx.kube.leaseSeconds } : {}),
             wait: ctx.kube.applyWait,
             log: (line) => ctx.log.info({ environment: env.name, sha: req.sha }, line),
+            precheck: (revisions) => staleReason(ctx, req, revisions),
           });
         } catch (err) {
+          if (isZakenakError(err) && err.code === "not-deployed")
+            return { result: "skipped", reason: err.message };
           if (!isZakenakError(err) || err.code !== "locked" || Date.now() >= deadline) throw err;
           if (!waiting) ctx.log.info({ environment: env.name, reason: err.message }, "waiting for the lock");
           waiting = true;
@@ -67,6 +80,46 @@ export async function deployCommit(
       }
     });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await download.cleanup();
   }
+}
+
+/** Why the ref no longer deploys this commit (it moved on, or is gone), or undefined when it still does. */
+export async function refMoved(
+  ctx: Pick<BotContext, "host" | "repo">,
+  req: { ref: string; sha: string },
+): Promise<string | undefined> {
+  const now = await ctx.host.refSha(ctx.repo, req.ref);
+  if (now === undefined) return `${req.ref} no longer exists`;
+  if (now !== req.sha) return `${req.ref} now points at ${now.slice(0, 12)}`;
+  return undefined;
+}
+
+/** Why a push must not apply this commit now, judged under the lock against the environment's history. */
+async function staleReason(
+  ctx: BotContext,
+  req: DeployRequest,
+  revisions: readonly RevisionSummary[],
+): Promise<string | undefined> {
+  const applied = revisions.find(
+    (r) =>
+      r.sha === req.sha && r.trigger === "apply" && (r.result === "succeeded" || r.result === "rolled-back"),
+  );
+  if (applied) return `${req.sha.slice(0, 12)} was already applied as revision ${applied.number}`;
+  const deployed = revisions.find((r) => r.result === "succeeded");
+  if (deployed && deployed.sha !== req.sha && (await isAncestor(ctx, req.sha, deployed.sha))) {
+    return (
+      `${req.sha.slice(0, 12)} is older than revision ${deployed.number} (${deployed.sha.slice(0, 12)}), ` +
+      "which is deployed; only /rollback goes back"
+    );
+  }
+  return refMoved(ctx, req);
+}
+
+/** A deployed sha the host does not know (a local apply from a laptop) is nobody's descendant. */
+async function isAncestor(ctx: BotContext, ancestor: string, descendant: string): Promise<boolean> {
+  return ctx.host.isAncestor(ctx.repo, ancestor, descendant).catch((err: unknown) => {
+    if (isZakenakError(err) && err.code === "not-found") return false;
+    throw err;
+  });
 }

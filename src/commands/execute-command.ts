@@ -2,9 +2,9 @@ import { listRevisions } from "../applying/history/list-revisions.js";
 import { forceUnlock } from "../applying/lock/force-unlock.js";
 import { readLock } from "../applying/lock/read-lock.js";
 import { type RollbackOutcome, rollbackEnvironment } from "../applying/rollback-environment.js";
-import type { EnvironmentConfig } from "../config/schema.js";
 import { onceForJob } from "../queue/job-steps.js";
 import { escapeMarkdown, inlineCode } from "../reporting/markdown-escape.js";
+import type { TrustedEnvironment } from "../trust/trusted-policy.js";
 import type { BotContext } from "./bot-context.js";
 import { historyTable } from "./history-table.js";
 import { withCluster } from "./with-cluster.js";
@@ -20,7 +20,7 @@ export interface CommandResult {
 /** `/rollback`: re-applies a stored revision; the reply suggests reverting in Git too. */
 export async function executeRollback(
   ctx: BotContext,
-  env: EnvironmentConfig,
+  env: TrustedEnvironment,
   to: number | undefined,
   actor: string,
   where: string,
@@ -66,7 +66,7 @@ export async function executeRollback(
 }
 
 /** `/unlock`: clears the environment's lock whoever holds it. */
-export async function executeUnlock(ctx: BotContext, env: EnvironmentConfig): Promise<CommandResult> {
+export async function executeUnlock(ctx: BotContext, env: TrustedEnvironment): Promise<CommandResult> {
   const former = await withCluster(ctx, env, (client) => forceUnlock(client, env.name));
   if (former === undefined) {
     return { result: "not-locked", reply: `🔓 ${inlineCode(env.name)} was not locked.` };
@@ -79,7 +79,7 @@ export async function executeUnlock(ctx: BotContext, env: EnvironmentConfig): Pr
 }
 
 /** `/history`: the environment's revisions as a table (never manifests) and its lock. */
-export async function executeHistory(ctx: BotContext, env: EnvironmentConfig): Promise<CommandResult> {
+export async function executeHistory(ctx: BotContext, env: TrustedEnvironment): Promise<CommandResult> {
   const [revisions, lock] = await withCluster(ctx, env, (client) =>
     Promise.all([listRevisions(client, env.name), readLock(client, env.name)]),
   );

@@ -1,7 +1,7 @@
 import type { EnvironmentPlan, Plan } from "../planning/types.js";
 import { buildMarkdownDoc } from "../reporting/build-markdown-doc.js";
 import { fitMarkdown } from "../reporting/fit-markdown.js";
-import { codeBlock, inlineCode } from "../reporting/markdown-escape.js";
+import { codeBlock, escapeMarkdown, inlineCode } from "../reporting/markdown-escape.js";
 import { environmentTotals, hasChanges } from "../reporting/plan-totals.js";
 import { serializeMarkdown } from "../reporting/serialize-markdown.js";
 import type { ClusterView } from "./plan-cluster-view.js";
@@ -31,9 +31,7 @@ export function planCommentBody(
 }
 
 function clusterSection(cluster: ClusterView & { base: string; head: string }, limit: number): string {
-  const notes = cluster.unreachable.map(
-    (u) => `- ${inlineCode(u.environment)}: cluster not reachable (${u.reason})`,
-  );
+  const notes = cluster.skipped.map((u) => `- ${inlineCode(u.environment)}: ${escapeMarkdown(u.reason)}`);
   if (cluster.environments.length === 0 && notes.length === 0) return "";
   const heading = "### Cluster view: live objects against a server-side dry run of the head";
   const parts = [heading];

@@ -1,13 +1,12 @@
-import { CONFIG_FILE, parseConfig } from "../config/load-config.js";
-import { ZakenakError } from "../errors.js";
-import { planRepository } from "../planning/plan-repository.js";
+import { selectEnvironments } from "../config/select-environments.js";
+import { planSnapshots } from "../planning/plan-repository.js";
 import type { Plan } from "../planning/types.js";
 import { withRedisMutex } from "../queue/redis-mutex.js";
-import { RULES } from "../validation/rules.js";
 import type { BotContext } from "./bot-context.js";
+import { downloadSnapshot } from "./download-snapshot.js";
 import { type ClusterView, planClusterView } from "./plan-cluster-view.js";
 import { isAffected, PLAN_MARKER, planCommentBody, planStatusDescription } from "./plan-comment.js";
-import { pullRequestRepo } from "./pull-request-repo.js";
+import { readTrustedPolicy } from "./repository-policy.js";
 
 export interface PlanRequest {
   number: number;
@@ -27,62 +26,68 @@ export const planContext = (env: string) => `zakenak/plan: ${env}`;
 
 /**
  * Plans a pull request from the host's archives of its base and head: one status per environment on the
- * head and the one plan comment. A stale plan never overwrites a newer one: the head is checked again,
- * under a per-PR mutex, right before the comment is written.
+ * head and the one plan comment. The environments, their clusters and the validation policy come from the
+ * trusted policy (server configuration and default branch); the head supplies only what is deployed. Each
+ * revision is downloaded and parsed once, and each environment's head render feeds both views. A stale
+ * plan never overwrites a newer one: the head is checked again, under a per-PR mutex, right before the
+ * comment is written.
  */
 export async function planPullRequest(ctx: BotContext, req: PlanRequest): Promise<PlanOutcome> {
   const { host, repo } = ctx;
   const pr = await host.getPullRequest(repo, req.number);
   if (pr.state !== "open") return { result: "skipped", reason: `pull request is ${pr.state}` };
   if (pr.headSha !== req.headSha) return { result: "superseded", current: pr.headSha };
+  const policy = await readTrustedPolicy(ctx);
 
-  const text = await host.readFile(repo, req.headSha, CONFIG_FILE);
-  if (text === undefined) return { result: "skipped", reason: `no ${CONFIG_FILE} at the head` };
-  const config = parseConfig(
-    text,
-    CONFIG_FILE,
-    RULES.map((r) => r.id),
+  const head = await downloadSnapshot(
+    ctx,
+    req.headSha,
+    `${pr.headBranch} (${req.headSha.slice(0, 12)})`,
+    true,
   );
-  const known = config.environments.map((e) => e.name);
-  const wanted = req.environments ?? known;
-  for (const w of wanted) {
-    if (!known.includes(w)) {
-      throw new ZakenakError("usage", `unknown environment "${w}" (known: ${known.join(", ")})`);
-    }
-  }
-  for (const env of wanted) {
-    await host.setStatus(repo, req.headSha, {
-      context: planContext(env),
-      state: "pending",
-      description: "planning…",
-    });
-  }
-
-  const checkout = await pullRequestRepo(host, repo, pr.baseSha, req.headSha);
+  const base = await downloadSnapshot(
+    ctx,
+    pr.baseSha,
+    `${pr.baseBranch} (${pr.baseSha.slice(0, 12)})`,
+    false,
+  ).catch(async (err) => {
+    await head.cleanup();
+    throw err;
+  });
   let plan: Plan;
   let cluster: ClusterView;
   try {
-    plan = await planRepository({
-      repoDir: checkout.dir,
-      base: "HEAD~1",
-      head: "HEAD",
+    const known = head.snapshot.config?.environments.map((e) => e.name) ?? [];
+    const wanted = selectEnvironments(known, req.environments);
+    for (const env of wanted) {
+      await host.setStatus(repo, req.headSha, {
+        context: planContext(env),
+        state: "pending",
+        description: "planning…",
+      });
+    }
+    const planned = await planSnapshots({
+      head: head.snapshot,
+      base: base.snapshot,
       environments: wanted,
       cache: ctx.cache,
+      rules: policy.rules,
+      remoteBases: policy.grant.remoteBases,
+      ...(ctx.limits ? { limits: ctx.limits } : {}),
     });
-    cluster = await planClusterView(ctx, config, checkout.dir, wanted);
+    plan = planned.plan;
+    cluster = await planClusterView(ctx, policy, planned.heads, pr);
   } finally {
-    await checkout.cleanup();
+    await Promise.all([head.cleanup(), base.cleanup()]);
   }
-  // The engine labels the throw-away commits; people know the branches and the real commits.
-  plan.base = `${pr.baseBranch} (${pr.baseSha.slice(0, 12)})`;
-  plan.head = `${pr.headBranch} (${req.headSha.slice(0, 12)})`;
 
   // Statuses belong to this commit whatever happens to the PR, so they are set even when superseded.
   for (const env of plan.environments) {
+    const refused = policy.refused.find((r) => r.name === env.environment);
     await host.setStatus(repo, req.headSha, {
       context: planContext(env.environment),
-      state: env.valid ? "success" : "failure",
-      description: planStatusDescription(env),
+      state: env.valid && !refused ? "success" : "failure",
+      description: refused ? `refused [${refused.rule}]: ${refused.reason}` : planStatusDescription(env),
     });
   }
   const body = planCommentBody(plan, host.commentLimit, {

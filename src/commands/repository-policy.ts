@@ -1,9 +1,10 @@
 import { CONFIG_FILE, parseConfig } from "../config/load-config.js";
-import type { ZakenakConfig } from "../config/schema.js";
 import { ZakenakError } from "../errors.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { RepoRef } from "../hosts/host-event.js";
+import { type TrustedPolicy, trustedPolicy } from "../trust/trusted-policy.js";
 import { RULES } from "../validation/rules.js";
+import type { BotContext } from "./bot-context.js";
 
 /** Adapters may offer this beyond `GitHost`; used only when the event did not say. */
 interface DefaultBranchLookup {
@@ -23,13 +24,15 @@ export async function defaultBranchOf(host: GitHost, repo: RepoRef): Promise<str
 }
 
 /**
- * `.zakenak.yaml` from the DEFAULT branch, never the pull request's head: a pull request must not be
- * able to lower the permissions needed to act on it, nor point an environment at another cluster.
+ * The trusted policy of the repository: `.zakenak.yaml` from the DEFAULT branch, never a pushed commit's
+ * or a pull request's head, checked against what the operator grants the repository. A change must not
+ * be able to pick its environment or cluster, lower the permissions needed to act on it, or switch off a
+ * validation rule.
  */
-export async function readRepositoryPolicy(
-  host: GitHost,
-  repo: RepoRef,
-): Promise<{ config: ZakenakConfig; branch: string }> {
+export async function readTrustedPolicy(
+  ctx: Pick<BotContext, "host" | "repo" | "grant">,
+): Promise<TrustedPolicy> {
+  const { host, repo } = ctx;
   const branch = await defaultBranchOf(host, repo);
   const text = await host.readFile(repo, branch, CONFIG_FILE);
   if (text === undefined) {
@@ -40,5 +43,5 @@ export async function readRepositoryPolicy(
     `${CONFIG_FILE} (branch ${branch})`,
     RULES.map((r) => r.id),
   );
-  return { config, branch };
+  return trustedPolicy(config, branch, ctx.grant);
 }

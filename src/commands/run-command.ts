@@ -1,6 +1,6 @@
 import type { AuditAction } from "../audit/audit-log.js";
-import type { ZakenakConfig } from "../config/schema.js";
 import { inlineCode } from "../reporting/markdown-escape.js";
+import type { TrustedEnvironment, TrustedPolicy } from "../trust/trusted-policy.js";
 import { atLeast, refusalMessage, requiredPermission } from "./authorize.js";
 import type { BotContext } from "./bot-context.js";
 import { type CommentRequest, helpReply, reply, usageReply } from "./command-reply.js";
@@ -8,7 +8,7 @@ import { environmentForBranch } from "./environments-for-ref.js";
 import { type CommandResult, executeHistory, executeRollback, executeUnlock } from "./execute-command.js";
 import { type Command, parseCommand } from "./parse-command.js";
 import { planPullRequest } from "./plan-pull-request.js";
-import { readRepositoryPolicy } from "./repository-policy.js";
+import { readTrustedPolicy } from "./repository-policy.js";
 
 export type CommandOutcome =
   | { result: "ignored"; reason: string }
@@ -53,14 +53,14 @@ export async function runCommand(ctx: BotContext, req: CommentRequest): Promise<
   }
 
   const pr = await host.getPullRequest(repo, req.number);
-  const { config } = await readRepositoryPolicy(host, repo);
-  const env = resolveEnvironment(config, command, pr.baseBranch);
+  const policy = await readTrustedPolicy(ctx);
+  const env = resolveEnvironment(policy, command, pr.baseBranch);
   if (typeof env === "string") {
     await reply(ctx, req, usageReply(`@${req.author}, ${env}`));
     await audit(command.name, "invalid", { detail: env });
     return { result: "invalid", command: command.name };
   }
-  const need = requiredPermission(command.name, config.policy);
+  const need = requiredPermission(command.name, policy.permissions);
   const have = await host.getPermission(repo, req.author);
   if (!atLeast(have, need)) {
     await reply(ctx, req, `⛔ ${refusalMessage(req.author, command.name, need, have)}`);
@@ -115,18 +115,21 @@ export async function runCommand(ctx: BotContext, req: CommentRequest): Promise<
  * `/plan` without one (all environments). The default is what the base branch deploys to.
  */
 function resolveEnvironment(
-  config: ZakenakConfig,
+  policy: TrustedPolicy,
   command: Exclude<Command, { name: "help" }>,
   baseBranch: string,
-): ZakenakConfig["environments"][number] | string | undefined {
-  const known = config.environments.map((e) => e.name);
+): TrustedEnvironment | string | undefined {
+  const known = policy.environments.map((e) => e.name);
   if (command.environment !== undefined) {
-    const env = config.environments.find((e) => e.name === command.environment);
+    const env = policy.environments.find((e) => e.name === command.environment);
+    const refused = policy.refused.find((e) => e.name === command.environment);
+    if (refused)
+      return `environment ${inlineCode(refused.name)} is refused [${refused.rule}]: ${refused.reason}.`;
     return env ?? `unknown environment ${inlineCode(command.environment)} (known: ${known.join(", ")}).`;
   }
   if (command.name === "plan") return undefined;
   return (
-    environmentForBranch(config, baseBranch) ??
+    environmentForBranch(policy.environments, baseBranch) ??
     `the base branch ${inlineCode(baseBranch)} deploys no environment; name one: ` +
       `\`/${command.name} <env>\` (known: ${known.join(", ")}).`
   );

@@ -42,11 +42,14 @@ export interface EnvConfig {
   port: number;
   redisUrl: string;
   /**
-   * `owner/name` globs (`*` within one path segment, `**` across segments, case-insensitive). Empty
-   * means every repository whose webhook passes verification is served.
+   * `owner/name` globs (`*` within one path segment, `**` across segments, case-insensitive; `*` alone
+   * for every repository). With the server configuration's repositories, what is served; empty and no
+   * server configuration: `serve` refuses to start.
    */
   repoAllowlist: string[];
   maxBodyBytes: number;
+  /** The operator's server configuration file (`ZAKENAK_SERVER_CONFIG`); unset: single-tenant mode. */
+  serverConfig?: string;
   /** Kubeconfig path (or a list, as kubectl reads it); unset: in-cluster or `~/.kube/config`. */
   kubeconfig?: string;
   dashboardToken?: string;
@@ -93,6 +96,7 @@ const schema = z.object({
     .default([]),
   ZAKENAK_MAX_BODY_BYTES: wholeNumber(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   KUBECONFIG: z.string().optional(),
+  ZAKENAK_SERVER_CONFIG: z.string().optional(),
   ZAKENAK_DASHBOARD_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   ZAKENAK_WORKER_CONCURRENCY: wholeNumber(1, 1000).default(4),
@@ -147,6 +151,7 @@ export function loadEnvConfig(env: Env = process.env): EnvConfig {
       lockWaitMs: v.ZAKENAK_LOCK_WAIT_SECONDS * 1000,
     },
     ...(v.KUBECONFIG !== undefined ? { kubeconfig: v.KUBECONFIG } : {}),
+    ...(v.ZAKENAK_SERVER_CONFIG !== undefined ? { serverConfig: v.ZAKENAK_SERVER_CONFIG } : {}),
     ...(v.ZAKENAK_DASHBOARD_TOKEN !== undefined ? { dashboardToken: v.ZAKENAK_DASHBOARD_TOKEN } : {}),
     ...(github ? { github } : {}),
     ...(gitlab ? { gitlab } : {}),

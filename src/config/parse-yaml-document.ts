@@ -1,5 +1,6 @@
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { ZakenakError } from "../errors.js";
+import { findDuplicateKeys } from "./find-duplicate-keys.js";
 
 /** Aliases allowed per document: enough for real configs, far too few for a "billion laughs" bomb. */
 export const MAX_ALIASES = 100;
@@ -14,7 +15,8 @@ export interface ParsedYaml {
 /** Parses one YAML document, throwing a `yaml-invalid` error that names the file and line. */
 export function parseYamlDocument(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // The parser's own duplicate-key check is quadratic in a mapping's size: `findDuplicateKeys` is not.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
@@ -23,6 +25,8 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
       `${file}${line ? `:${line}` : ""}: invalid YAML: ${firstLine(first.message)}`,
     );
   }
+  const dup = findDuplicateKeys(doc, lines)[0];
+  if (dup) throw new ZakenakError("yaml-invalid", `${file}:${dup.line}: invalid YAML: ${dup.message}`);
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);

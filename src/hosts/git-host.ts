@@ -1,5 +1,6 @@
 import type { Permission } from "../config/schema.js";
 import type { RepoRef } from "./host-event.js";
+import type { ArchiveLimits } from "./shared/archive-limits.js";
 
 export interface PullRequestInfo {
   number: number;
@@ -9,6 +10,11 @@ export interface PullRequestInfo {
   /** Commit at the tip of the base branch now. */
   baseSha: string;
   state: "open" | "closed" | "merged";
+  /**
+   * Whether the head branch lives in another repository than the base (or in one since deleted): its
+   * code comes from someone who may have no rights on the base repository.
+   */
+  fromFork: boolean;
 }
 
 /** Host-neutral commit states; adapters map them through explicit tables. */
@@ -48,10 +54,21 @@ export interface GitHost {
   createComment(repo: RepoRef, number: number, body: string): Promise<void>;
   setStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void>;
   getPermission(repo: RepoRef, user: string): Promise<Permission>;
-  /** Downloads the repository at `sha` and extracts it into `destDir` (which exists and is empty). */
-  downloadArchive(repo: RepoRef, sha: string, destDir: string): Promise<void>;
+  /**
+   * Downloads the repository at `sha` and extracts it into `destDir` (which exists and is empty). Going over
+   * one of `limits` (the defaults when not given) fails with `archive-too-large` and leaves destDir empty.
+   */
+  downloadArchive(repo: RepoRef, sha: string, destDir: string, limits?: ArchiveLimits): Promise<void>;
   /** Reads one file at a ref (the default branch's policy); undefined when it does not exist. */
   readFile(repo: RepoRef, ref: string, path: string): Promise<string | undefined>;
   /** Whether the host reports the commit's signature as verified. */
   isCommitVerified(repo: RepoRef, sha: string): Promise<boolean>;
+  /**
+   * The commit a full ref (`refs/heads/NAME` or `refs/tags/NAME`) points at now, annotated tags peeled;
+   * undefined when the ref does not exist. An apply checks it against the commit it was asked to deploy, so
+   * a replayed webhook or a moved tag does not deploy an old commit.
+   */
+  refSha(repo: RepoRef, ref: string): Promise<string | undefined>;
+  /** Whether `ancestor` is reachable from `descendant` (the same commit counts). */
+  isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean>;
 }

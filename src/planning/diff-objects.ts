@@ -10,11 +10,13 @@ const CONTEXT = 3;
 
 /**
  * Compares two sets of objects matched by group/kind/namespace/name. Key order never makes a change;
- * Secret values are masked before anything is printed.
+ * Secret values, and copies of the `known` ones (decoded Secret values) elsewhere, are masked before
+ * anything is printed.
  */
 export function diffObjects(
   before: readonly KubeObject[],
   after: readonly KubeObject[],
+  known?: ReadonlySet<string>,
 ): { changes: ObjectChange[]; unchanged: number } {
   const old = new Map(before.map((o) => [objectKey(o), o]));
   const changes: ObjectChange[] = [];
@@ -35,15 +37,15 @@ export function diffObjects(
       unchanged++;
       continue;
     }
-    const [b, a] = maskSecretPair(prev, obj);
-    // Masking copies Secrets only; anything else prints as already printed.
+    const [b, a] = maskSecretPair(prev, obj, known);
+    // Masking copies only what it changed; anything else prints as already printed.
     const before = b === prev ? oldText : b ? toYaml(b) : "";
     const after = a === obj ? newText : toYaml(a as KubeObject);
     changes.push(change(prev ? "update" : "create", obj, before, after));
   }
   for (const [key, prev] of old) {
     if (seen.has(key)) continue;
-    const [b] = maskSecretPair(prev, undefined);
+    const [b] = maskSecretPair(prev, undefined, known);
     changes.push(change("delete", prev, toYaml(b as KubeObject), ""));
   }
   return { changes, unchanged };

@@ -3,6 +3,8 @@ import type { Finding } from "../model/finding.js";
 import type { KubeObject, RenderedObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
 import { objectKey, objectRef } from "../model/object-key.js";
+import { isSecret } from "../model/secret-forms.js";
+import { secretValues } from "../model/secret-values.js";
 import { withRetry } from "../retry.js";
 import { type InventoryEntry, inventoryOf, removedEntries } from "../server-side-apply/inventory.js";
 import { asStored, isSubset } from "../server-side-apply/is-subset.js";
@@ -14,15 +16,26 @@ import {
 } from "../server-side-apply/strip-server-fields.js";
 import { toYaml, unifiedDiff } from "./diff-objects.js";
 import { maskSecretPair } from "./mask-secrets.js";
+import { redactError } from "./redact-error.js";
+import { createRedactor } from "./secret-redactor.js";
 import type { ObjectChange, ReleasePlan } from "./types.js";
 
 const CONCURRENCY = 12;
+
+interface PendingChange {
+  release: ReleasePlan;
+  action: ObjectChange["action"];
+  object: KubeObject;
+  before?: KubeObject | undefined;
+  after?: KubeObject | undefined;
+}
 
 /**
  * The cluster view of a plan: each rendered object against what a server-side dry run says it would
  * become, both stripped of server-maintained fields; objects the environment owns and Git no longer has
  * are deletions. Objects Zakenak applied unchanged since (same desired-state hash, every field still
- * live) are settled without a dry run.
+ * live) are settled without a dry run. Values of the rendered Secrets and of the live ones read here are
+ * masked wherever they show up: in diffs, findings and errors.
  */
 export async function liveDiff(
   client: KubeClient,
@@ -31,12 +44,32 @@ export async function liveDiff(
   owned: readonly InventoryEntry[],
   opts: { force?: boolean } = {},
 ): Promise<{ releases: ReleasePlan[]; findings: Finding[] }> {
+  const secrets = objects.map((o) => o.object).filter(isSecret);
+  try {
+    return await compare(client, environment, objects, owned, opts, secrets);
+  } catch (err) {
+    throw redactError(err, createRedactor(secrets));
+  }
+}
+
+/** `liveDiff`; adds every live Secret it reads to `secrets`. */
+async function compare(
+  client: KubeClient,
+  environment: string,
+  objects: readonly RenderedObject[],
+  owned: readonly InventoryEntry[],
+  opts: { force?: boolean },
+  secrets: KubeObject[],
+): Promise<{ releases: ReleasePlan[]; findings: Finding[] }> {
   const findings: Finding[] = [];
+  // Diffs are printed once every Secret is known: a value may be read after an object that copies it.
+  const pending: PendingChange[] = [];
   const prepared = prepareObjects(
     objects.map((o) => o.object),
     environment,
   );
   const live = await listOwned(client, prepared, environment);
+  secrets.push(...[...live.values()].filter(isSecret));
   const byRelease = new Map<string, ReleasePlan>();
   const releaseOf = (name: string) => {
     let r = byRelease.get(name);
@@ -58,7 +91,10 @@ export async function liveDiff(
       release.unchanged++;
       return;
     }
-    current ??= await withRetry(() => client.get(refOf(want))).catch(unknownKindAsMissing);
+    if (!current) {
+      current = await withRetry(() => client.get(refOf(want))).catch(unknownKindAsMissing);
+      if (isSecret(current)) secrets.push(current);
+    }
     const dryRun = (force: boolean) => withRetry(() => client.apply(want, { dryRun: true, force }));
     const after = await dryRun(opts.force === true).catch(
       async (err: { code?: string; message?: string }) => {
@@ -77,16 +113,14 @@ export async function liveDiff(
         return dryRun(true);
       },
     );
+    if (isSecret(after)) secrets.push(after);
     const before = current ? stripServerFields(current) : undefined;
     const stripped = stripServerFields(after);
-    const [b, a] = maskSecretPair(before, stripped);
-    const oldText = b ? toYaml(b) : "";
-    const newText = toYaml(a as KubeObject);
     if (before && toYaml(before) === toYaml(stripped)) {
       release.unchanged++;
       return;
     }
-    release.changes.push(change(before ? "update" : "create", want, unifiedDiff(oldText, newText)));
+    pending.push({ release, action: before ? "update" : "create", object: want, before, after: stripped });
   });
   const removed = removedEntries(owned, inventoryOf(prepared));
   await mapLimit(removed, CONCURRENCY, async (entry) => {
@@ -94,11 +128,18 @@ export async function liveDiff(
     if (!current || current.metadata.annotations?.["zakenak.io/prune"] === "disabled") return;
     const owner = current.metadata.labels?.[ENVIRONMENT_LABEL];
     if (owner !== undefined && owner !== environment) return;
-    const [b] = maskSecretPair(stripServerFields(current), undefined);
-    releaseOf("(removed from Git)").changes.push(
-      change("delete", current, unifiedDiff(toYaml(b as KubeObject), "")),
-    );
+    if (isSecret(current)) secrets.push(current);
+    const release = releaseOf("(removed from Git)");
+    pending.push({ release, action: "delete", object: current, before: stripServerFields(current) });
   });
+  const known = secretValues(secrets);
+  const redact = createRedactor(secrets);
+  for (const p of pending) {
+    const [b, a] = maskSecretPair(p.before, p.after, known);
+    const diff = unifiedDiff(b ? toYaml(b) : "", a ? toYaml(a) : "");
+    p.release.changes.push(change(p.action, p.object, redact(diff)));
+  }
+  for (const f of findings) f.message = redact(f.message);
   for (const r of byRelease.values()) r.changes.sort((x, y) => (refKey(x) < refKey(y) ? -1 : 1));
   return { releases: [...byRelease.values()], findings };
 }

@@ -1,5 +1,6 @@
 import type { KubeObject } from "../model/kube-object.js";
 import { isSecret } from "../model/secret-forms.js";
+import { maskSecretValues } from "./mask-secret-values.js";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const MASK = "***";
@@ -7,13 +8,15 @@ const MASK = "***";
 /**
  * Masks Secret values on both sides of a change: equal values become `***`, changed ones
  * `*** (before)` / `*** (after)`, so a reviewer sees which keys changed but never a value.
- * Returns copies; the inputs are left alone. Non-Secrets pass through unchanged.
+ * Returns copies; the inputs are left alone. In anything else, strings equal to a `known` Secret value
+ * are masked (`maskSecretValues`); the rest passes through unchanged.
  */
 export function maskSecretPair(
   before: KubeObject | undefined,
   after: KubeObject | undefined,
+  known: ReadonlySet<string> = new Set(),
 ): [KubeObject | undefined, KubeObject | undefined] {
-  if (!isSecret(before) && !isSecret(after)) return [before, after];
+  if (!isSecret(before) && !isSecret(after)) return maskSecretValues(before, after, known);
   const b = isSecret(before) ? maskedCopy(before) : before;
   const a = isSecret(after) ? maskedCopy(after) : after;
   for (const field of ["data", "stringData"] as const) {

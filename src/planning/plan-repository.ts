@@ -1,17 +1,27 @@
 import { realpath, rm } from "node:fs/promises";
+import type { InputLimits } from "../config/input-limits.js";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
+import { selectEnvironments } from "../config/select-environments.js";
 import { ZakenakError } from "../errors.js";
 import { defaultBase, gitTopLevel } from "../git/git.js";
 import type { Finding } from "../model/finding.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
-import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
+import { secretValues } from "../model/secret-values.js";
+import { checkObjects, type RuleOverrides, validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
-import { openTree, type ParsedConfigs, type Tree, treeSource } from "./open-tree.js";
+import { openSnapshot, type ParsedConfigs, type Snapshot, snapshotSource } from "./open-snapshot.js";
 import { inputPaths } from "./render/input-key.js";
 import type { RenderCache } from "./render/render-cache.js";
-import { type ReleaseRender, type RenderContext, renderRelease } from "./render/render-release.js";
-import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
+import { type ReleaseRender, renderRelease } from "./render/render-release.js";
+import { defaultProcesses } from "./render/tool-slots.js";
+import {
+  type RenderedEnvironment,
+  type RenderSettings,
+  releasesFor,
+  renderContext,
+  renderedEnvironment,
+} from "./render-environment.js";
 import { createRedactor, type Redact } from "./secret-redactor.js";
 import { summarize } from "./summarize-environment.js";
 import type { EnvironmentPlan, Plan, ReleasePlan } from "./types.js";
@@ -28,6 +38,8 @@ export interface PlanOptions {
   cache: RenderCache;
   /** Helm and kubectl processes running at once; default: one per core, plus one. */
   concurrency?: number;
+  /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -40,69 +52,94 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
     });
     const top = await gitTopLevel(repoDir);
     const configs: ParsedConfigs = new Map();
-    const head = await openTree(repoDir, top, opts.head, temps, true, configs);
+    const head = await openSnapshot(repoDir, top, opts.head, temps, true, configs);
     const baseRef =
       opts.base === null ? undefined : (opts.base ?? (top ? await defaultBase(repoDir) : undefined));
     const base = baseRef
-      ? await openTree(repoDir, top, baseRef, temps, false, configs)
+      ? await openSnapshot(repoDir, top, baseRef, temps, false, configs)
       : { label: "(nothing)" };
-    const config = head.config as ZakenakConfig;
-    const envNames = selectEnvironments(config, opts.environments);
-
-    type Job = { tree: Tree; release: ReleaseConfig; env: string; side: "base" | "head" };
-    const jobs: Job[] = [];
-    for (const env of envNames) {
-      for (const release of applicable(config, env)) jobs.push({ tree: head, release, env, side: "head" });
-      for (const release of applicable(base.config, env))
-        jobs.push({ tree: base, release, env, side: "base" });
-    }
-    for (const tree of [head, base]) {
-      tree.revision?.prefetch(
-        jobs.filter((j) => j.tree === tree).flatMap((j) => inputPaths(j.release, j.env)),
-      );
-    }
-    const rules = { rules: config.policy.rules };
-    const processes = opts.concurrency ?? defaultProcesses();
-    const ctx: RenderContext = {
-      cache: opts.cache,
-      inflight: new Map(),
-      check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
-      slots: toolSlots(processes),
-    };
-    let done = 0;
-    // More jobs than processes: keys and cache reads of the next renders are ready when a process ends.
-    const renders = await mapLimit(jobs, processes * 4, async (job) => {
-      const r = await renderRelease(treeSource(job.tree), job.release, job.env, ctx);
-      opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
-      return r;
-    });
-    const rendered = new Map(
-      jobs.map((j, i) => [`${j.side}/${j.env}/${j.release.name}`, renders[i] as ReleaseRender]),
-    );
-    const redact = createRedactor(renders.flatMap((r) => r.objects.map((o) => o.object)));
-
-    const environments = envNames.map((env) => planEnvironment(env, config, base, rendered, redact));
-    return { base: base.label, head: head.label, view: "repository", environments };
+    return (await planSnapshots({ ...opts, head, base })).plan;
   } finally {
     await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
   }
 }
 
+export interface SnapshotPlanOptions extends RenderSettings {
+  head: Snapshot;
+  base: Snapshot;
+  /** Limit to these environments; default: all of the head's. */
+  environments?: string[];
+  concurrency?: number;
+}
+
+/**
+ * The repository view of two opened snapshots, and the head's render of each environment: one render
+ * per (snapshot, environment) serves the repository diff here and the cluster diff or apply after it.
+ */
+export async function planSnapshots(
+  opts: SnapshotPlanOptions,
+): Promise<{ plan: Plan; heads: Map<string, RenderedEnvironment> }> {
+  const { head, base } = opts;
+  const config = head.config as ZakenakConfig;
+  const envNames = selectEnvironments(
+    config.environments.map((e) => e.name),
+    opts.environments,
+  );
+  type Job = { tree: Snapshot; release: ReleaseConfig; env: string; side: "base" | "head" };
+  const jobs: Job[] = [];
+  for (const env of envNames) {
+    for (const release of releasesFor(config, env)) jobs.push({ tree: head, release, env, side: "head" });
+    for (const release of releasesFor(base.config, env))
+      jobs.push({ tree: base, release, env, side: "base" });
+  }
+  for (const tree of [head, base]) {
+    tree.revision?.prefetch(jobs.filter((j) => j.tree === tree).flatMap((j) => inputPaths(j.release, j.env)));
+  }
+  const rules = { rules: opts.rules ?? config.policy.rules, maxObjectBytes: opts.limits?.maxObjectBytes };
+  const processes = opts.concurrency ?? defaultProcesses();
+  const ctx = renderContext(opts, rules, processes);
+  let done = 0;
+  // More jobs than processes: keys and cache reads of the next renders are ready when a process ends.
+  const renders = await mapLimit(jobs, processes * 4, async (job) => {
+    const r = await renderRelease(snapshotSource(job.tree), job.release, job.env, ctx);
+    opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
+    return r;
+  });
+  const rendered = new Map(
+    jobs.map((j, i) => [`${j.side}/${j.env}/${j.release.name}`, renders[i] as ReleaseRender]),
+  );
+  const all = renders.flatMap((r) => r.objects.map((o) => o.object));
+  const redact = createRedactor(all);
+  const known = secretValues(all);
+  const environments = envNames.map((env) =>
+    planEnvironment(env, config, base, rendered, redact, known, rules),
+  );
+  const heads = new Map(
+    envNames.map((env) => {
+      const releases = releasesFor(config, env);
+      const own = releases.map((r) => rendered.get(`head/${env}/${r.name}`) as ReleaseRender);
+      return [env, renderedEnvironment(env, releases, own, rules, head)] as const;
+    }),
+  );
+  return { plan: { base: base.label, head: head.label, view: "repository", environments }, heads };
+}
+
 function planEnvironment(
   env: string,
   config: ZakenakConfig,
-  base: Tree,
+  base: Snapshot,
   rendered: Map<string, ReleaseRender>,
   redact: Redact,
+  known: ReadonlySet<string>,
+  rules: { rules: RuleOverrides },
 ): EnvironmentPlan {
-  const headReleases = applicable(config, env).map((r) => r.name);
-  const names = [...new Set([...headReleases, ...applicable(base.config, env).map((r) => r.name)])];
+  const headReleases = releasesFor(config, env).map((r) => r.name);
+  const names = [...new Set([...headReleases, ...releasesFor(base.config, env).map((r) => r.name)])];
   const findings: Finding[] = base.warning
     ? [{ rule: "base-config", severity: "warning", file: ".zakenak.yaml", message: base.warning }]
     : [];
   const headObjects = [];
   const checked: Finding[][] = [];
-  const rules = { rules: config.policy.rules };
   const releases: ReleasePlan[] = [];
   for (const name of names) {
     const h = rendered.get(`head/${env}/${name}`);
@@ -117,28 +154,13 @@ function planEnvironment(
       releases.push({ release: name, changes: [], unchanged: 0, error: redact(error) });
       continue;
     }
-    const { changes, unchanged } = diffObjects(objectsOf(b), objectsOf(h));
+    const { changes, unchanged } = diffObjects(objectsOf(b), objectsOf(h), known);
     for (const c of changes) c.diff = redact(c.diff);
     releases.push({ release: name, changes, unchanged });
   }
   findings.push(...validateObjects(headObjects, { ...rules, checked }));
   for (const f of findings) f.message = redact(f.message);
   return summarize(env, releases, findings);
-}
-
-function selectEnvironments(config: ZakenakConfig, wanted: string[] | undefined): string[] {
-  const known = config.environments.map((e) => e.name);
-  if (!wanted || wanted.length === 0) return known;
-  for (const w of wanted) {
-    if (!known.includes(w))
-      throw new ZakenakError("usage", `unknown environment "${w}" (known: ${known.join(", ")})`);
-  }
-  return known.filter((k) => wanted.includes(k));
-}
-
-function applicable(config: ZakenakConfig | undefined, env: string): ReleaseConfig[] {
-  if (!config?.environments.some((e) => e.name === env)) return [];
-  return config.releases.filter((r) => !r.environments || r.environments.includes(env));
 }
 
 function objectsOf(r: ReleaseRender | undefined): KubeObject[] {

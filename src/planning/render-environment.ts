@@ -1,21 +1,28 @@
 import { realpath, rm } from "node:fs/promises";
-import type { EnvironmentConfig } from "../config/schema.js";
+import type { InputLimits } from "../config/input-limits.js";
+import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
+import { selectEnvironments } from "../config/select-environments.js";
 import { ZakenakError } from "../errors.js";
 import { gitTopLevel } from "../git/git.js";
 import type { Finding } from "../model/finding.js";
 import type { RenderedObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
 import { runProcess } from "../tools/run-process.js";
-import { checkFingerprint, checkObjects, validateObjects } from "../validation/validate-objects.js";
-import { openTree, treeSource } from "./open-tree.js";
+import {
+  checkFingerprint,
+  checkObjects,
+  type RuleOverrides,
+  validateObjects,
+} from "../validation/validate-objects.js";
+import { openSnapshot, type Snapshot, snapshotSource } from "./open-snapshot.js";
 import { inputPaths } from "./render/input-key.js";
 import type { RenderCache } from "./render/render-cache.js";
-import { type RenderContext, renderRelease } from "./render/render-release.js";
+import { type ReleaseRender, type RenderContext, renderRelease } from "./render/render-release.js";
 import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
 import { createRedactor } from "./secret-redactor.js";
 
 export interface RenderedEnvironment {
-  environment: EnvironmentConfig;
+  environment: { name: string };
   objects: RenderedObject[];
   findings: Finding[];
   /** Releases that failed to render, by name, with the (masked) reason. */
@@ -25,69 +32,115 @@ export interface RenderedEnvironment {
   ref: string;
 }
 
-/** Renders and validates one environment's desired state at a revision (or the working tree). */
-export async function renderEnvironment(opts: {
-  repoDir: string;
-  ref?: string;
-  environment: string;
+/** What a render takes beyond the snapshot: the trusted settings and the shared cache. */
+export interface RenderSettings {
   cache: RenderCache;
+  /** The validation policy; default: the snapshot's own (the CLI, whose user is trusted). */
+  rules?: RuleOverrides;
+  /** URL prefixes Kustomize may fetch remote bases from (the operator's); default: none. */
+  remoteBases?: readonly string[];
+  /** Input refused before parsing and the object size limit (the operator's); default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
   onProgress?: (done: number, total: number, label: string) => void;
-}): Promise<RenderedEnvironment> {
+}
+
+/** Renders and validates one environment's desired state at a revision (or the working tree). */
+export async function renderEnvironment(
+  opts: RenderSettings & { repoDir: string; ref?: string; environment: string },
+): Promise<RenderedEnvironment> {
   const temps: string[] = [];
   try {
     const repoDir = await realpath(opts.repoDir).catch(() => {
       throw new ZakenakError("file-missing", `repository directory ${opts.repoDir} does not exist`);
     });
     const top = await gitTopLevel(repoDir);
-    const tree = await openTree(repoDir, top, opts.ref, temps, true);
-    const config = tree.config;
-    const environment = config?.environments.find((e) => e.name === opts.environment);
-    if (!config || !environment) {
-      const known = config?.environments.map((e) => e.name).join(", ") ?? "";
-      throw new ZakenakError("usage", `unknown environment "${opts.environment}" (known: ${known})`);
-    }
-    const releases = config.releases.filter(
-      (r) => !r.environments || r.environments.includes(environment.name),
-    );
-    tree.revision?.prefetch(releases.flatMap((r) => inputPaths(r, environment.name)));
-    const rules = { rules: config.policy.rules };
-    const ctx: RenderContext = {
-      cache: opts.cache,
-      inflight: new Map(),
-      check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
-      slots: toolSlots(defaultProcesses()),
-    };
-    let done = 0;
-    const renders = await mapLimit(releases, defaultProcesses() * 4, async (r) => {
-      const out = await renderRelease(treeSource(tree), r, environment.name, ctx);
-      opts.onProgress?.(++done, releases.length, `${r.name} (${environment.name})`);
-      return out;
-    });
-    const rendered = renders.flatMap((r) => r.objects);
-    const redact = createRedactor(rendered.map((o) => o.object));
-    const findings = [
-      ...renders.flatMap((r) => r.findings),
-      ...validateObjects(rendered, {
-        ...rules,
-        checked: renders.flatMap((r) => r.checked ?? checkObjects(r.objects, rules)),
-      }),
-    ];
-    const failed = new Map<string, string>();
-    renders.forEach((r, i) => {
-      if (r.error) failed.set((releases[i] as { name: string }).name, redact(r.error));
-    });
-    const sha = tree.sha ?? (top ? await headSha(repoDir) : undefined);
-    return {
-      environment,
-      objects: rendered,
-      findings: findings.map((f) => ({ ...f, message: redact(f.message) })),
-      failed,
-      ...(sha ? { sha } : {}),
-      ref: opts.ref ?? "working tree",
-    };
+    const snapshot = await openSnapshot(repoDir, top, opts.ref, temps, true);
+    snapshot.sha ??= top ? await headSha(repoDir) : undefined;
+    const rendered = await renderSnapshot(snapshot, opts.environment, opts);
+    return { ...rendered, ref: opts.ref ?? "working tree" };
   } finally {
     await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
   }
+}
+
+/**
+ * Renders one environment of an opened snapshot. The snapshot supplies what is deployed (its releases);
+ * the validation policy comes from `settings` when the caller has a trusted one.
+ */
+export async function renderSnapshot(
+  snapshot: Snapshot,
+  environment: string,
+  settings: RenderSettings,
+): Promise<RenderedEnvironment> {
+  const config = snapshot.config;
+  selectEnvironments(config?.environments.map((e) => e.name) ?? [], [environment]);
+  const releases = releasesFor(config, environment);
+  snapshot.revision?.prefetch(releases.flatMap((r) => inputPaths(r, environment)));
+  const rules = {
+    rules: settings.rules ?? config?.policy.rules ?? {},
+    maxObjectBytes: settings.limits?.maxObjectBytes,
+  };
+  const ctx = renderContext(settings, rules, defaultProcesses());
+  let done = 0;
+  const renders = await mapLimit(releases, defaultProcesses() * 4, async (r) => {
+    const out = await renderRelease(snapshotSource(snapshot), r, environment, ctx);
+    settings.onProgress?.(++done, releases.length, `${r.name} (${environment})`);
+    return out;
+  });
+  return renderedEnvironment(environment, releases, renders, rules, snapshot);
+}
+
+/** The releases of a config that deploy to an environment. */
+export function releasesFor(config: ZakenakConfig | undefined, env: string): ReleaseConfig[] {
+  if (!config?.environments.some((e) => e.name === env)) return [];
+  return config.releases.filter((r) => !r.environments || r.environments.includes(env));
+}
+
+/** One run's render context: shared in-flight renders, the cache, per-object checks and tool slots. */
+export function renderContext(
+  settings: Pick<RenderSettings, "cache" | "remoteBases" | "limits">,
+  rules: { rules: RuleOverrides },
+  processes: number,
+): RenderContext {
+  return {
+    cache: settings.cache,
+    inflight: new Map(),
+    check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
+    slots: toolSlots(processes),
+    ...(settings.remoteBases ? { remoteBases: settings.remoteBases } : {}),
+    ...(settings.limits ? { limits: settings.limits } : {}),
+  };
+}
+
+/** An environment's renders as one validated result, every text masked with the render's own Secrets. */
+export function renderedEnvironment(
+  environment: string,
+  releases: readonly ReleaseConfig[],
+  renders: readonly ReleaseRender[],
+  rules: { rules: RuleOverrides },
+  snapshot: Pick<Snapshot, "sha" | "label">,
+): RenderedEnvironment {
+  const rendered = renders.flatMap((r) => r.objects);
+  const redact = createRedactor(rendered.map((o) => o.object));
+  const findings = [
+    ...renders.flatMap((r) => r.findings),
+    ...validateObjects(rendered, {
+      ...rules,
+      checked: renders.flatMap((r) => r.checked ?? checkObjects(r.objects, rules)),
+    }),
+  ];
+  const failed = new Map<string, string>();
+  renders.forEach((r, i) => {
+    if (r.error) failed.set((releases[i] as { name: string }).name, redact(r.error));
+  });
+  return {
+    environment: { name: environment },
+    objects: rendered,
+    findings: findings.map((f) => ({ ...f, message: redact(f.message) })),
+    failed,
+    ...(snapshot.sha ? { sha: snapshot.sha } : {}),
+    ref: snapshot.label,
+  };
 }
 
 async function headSha(repoDir: string): Promise<string | undefined> {

@@ -1,7 +1,12 @@
 import type { KubeObject } from "../model/kube-object.js";
 import { secretForms } from "../model/secret-forms.js";
 
-/** Shorter values are too likely to occur by chance in ordinary text to be worth redacting. */
+/**
+ * Shorter values are too likely to occur by chance in ordinary text to be worth redacting (a Secret
+ * holding "1" would turn every 1 into ***). Objects in diffs do not depend on this: there a string that
+ * equals a Secret value as a whole is masked whatever its length (`maskSecretValues`), so a short value
+ * can still show only in free text such as a server's error message.
+ */
 const MIN_LENGTH = 4;
 
 export type Redact = (text: string) => string;

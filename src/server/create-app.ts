@@ -8,7 +8,6 @@ import { GITHUB_WEBHOOK_PATH, githubWebhook } from "./github-webhook.js";
 import { gitlabWebhook } from "./gitlab-webhook.js";
 import type { Metrics } from "./metrics.js";
 import type { Readiness } from "./readiness.js";
-import { repoAllowlist } from "./repo-allowlist.js";
 import type { IntakeDeps } from "./settle-delivery.js";
 import { rejected, sendReply } from "./webhook-reply.js";
 
@@ -19,6 +18,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   readiness: Readiness;
+  /** Whether a repository is served (the allow list and the server configuration). */
+  allowed: (fullName: string) => boolean;
 }
 
 const WEBHOOK_PATHS: Record<string, HostKind> = {
@@ -43,7 +44,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     queue: deps.queue,
     logger,
     metrics,
-    allowed: repoAllowlist(config.repoAllowlist),
+    allowed: deps.allowed,
   };
   const app = express();
   app.disable("x-powered-by");

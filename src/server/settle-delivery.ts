@@ -12,7 +12,7 @@ export interface IntakeDeps {
   queue: Queue;
   logger: Logger;
   metrics: Metrics;
-  /** `ZAKENAK_REPO_ALLOWLIST` as a predicate on `owner/name`. */
+  /** Whether a repository is served: `ZAKENAK_REPO_ALLOWLIST` and the server configuration's repositories. */
   allowed: (fullName: string) => boolean;
 }
 
@@ -63,7 +63,7 @@ export async function settleDelivery(
     return rejected(
       403,
       "forbidden",
-      `repository ${parsed.repo.fullName} is not in ZAKENAK_REPO_ALLOWLIST`,
+      `repository ${parsed.repo.fullName} is not served here (ZAKENAK_REPO_ALLOWLIST, server configuration)`,
       known,
     );
   }

@@ -4,20 +4,40 @@ export interface ProcessResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Set when stdout passed `maxStdoutBytes`: the program was killed and `stdout` is empty. */
+  stdoutOverflow?: boolean;
 }
 
 /** Runs a program without a shell and collects its output; never rejects on a non-zero exit. */
 export function runProcess(
   file: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    /** Kills the program once its output passes this many bytes, rather than holding all of it. */
+    maxStdoutBytes?: number;
+  } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const stdin = opts.input === undefined ? "ignore" : "pipe";
     const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: [stdin, "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    let outBytes = 0;
+    let overflow = false;
+    child.stdout?.on("data", (b: Buffer) => {
+      if (overflow) return;
+      outBytes += b.length;
+      if (opts.maxStdoutBytes !== undefined && outBytes > opts.maxStdoutBytes) {
+        overflow = true;
+        out.length = 0;
+        child.kill("SIGKILL");
+        return;
+      }
+      out.push(b);
+    });
     child.stderr?.on("data", (b: Buffer) => err.push(b));
     child.on("error", reject);
     child.on("close", (code) =>
@@ -25,6 +45,7 @@ export function runProcess(
         code,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
+        ...(overflow ? { stdoutOverflow: true } : {}),
       }),
     );
     if (child.stdin) {

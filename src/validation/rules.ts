@@ -73,6 +73,24 @@ export const RULES: readonly RuleInfo[] = [
     defaultSeverity: "error",
     description: "A Secret with data or stringData is committed to Git in plain text.",
   },
+  {
+    id: "data-too-large",
+    defaultSeverity: "error",
+    description:
+      "A ConfigMap's data + binaryData, or a Secret's data + stringData, hold more than 1 MiB: the API server refuses it.",
+  },
+  {
+    id: "annotations-too-large",
+    defaultSeverity: "error",
+    description:
+      "An object's annotations, keys and values together, exceed 256 KiB: the API server refuses it.",
+  },
+  {
+    id: "object-too-large",
+    defaultSeverity: "error",
+    description:
+      "The object serialized exceeds what etcd stores (1.5 MiB by default; ZAKENAK_MAX_OBJECT_BYTES for other limits).",
+  },
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -7,6 +7,7 @@ import { hostPathVolume } from "./rules/host-path-volume.js";
 import { imageLatestTag } from "./rules/image-latest-tag.js";
 import { crdScopes, missingNamespace } from "./rules/missing-namespace.js";
 import { missingResourceLimits } from "./rules/missing-resource-limits.js";
+import { objectSize } from "./rules/object-size.js";
 import { plainSecret } from "./rules/plain-secret.js";
 import { privilegedContainer } from "./rules/privileged-container.js";
 import { rbacWildcard } from "./rules/rbac-wildcard.js";
@@ -26,11 +27,13 @@ export interface ValidateOptions {
    * per-object rules need not run again; only the cross-object ones do.
    */
   checked?: Finding[][];
+  /** Largest object, serialized, the cluster stores (etcd's request limit); default 1.5 MiB. */
+  maxObjectBytes?: number;
 }
 
 const SEVERITIES = new Set<string>(["error", "warning", "info"]);
 
-type ObjectRule = (item: RenderedObject) => Finding[];
+type ObjectRule = (item: RenderedObject, opts: ValidateOptions) => Finding[];
 
 /** Per-object rules, keyed by the rule ids they emit (the schema rule also emits `unknown-kind`). */
 const OBJECT_RULES: [ids: string[], rule: ObjectRule][] = [
@@ -43,10 +46,11 @@ const OBJECT_RULES: [ids: string[], rule: ObjectRule][] = [
   [["gpu-limits"], gpuLimits],
   [["gpu-scheduling"], gpuScheduling],
   [["plain-secret"], plainSecret],
+  [["data-too-large", "annotations-too-large", "object-too-large"], objectSize],
 ];
 
 /** Bump when a per-object rule changes what it reports, so findings cached by `checkFingerprint` expire. */
-const OBJECT_RULES_REVISION = 1;
+const OBJECT_RULES_REVISION = 2;
 
 function enabledRules(opts: ValidateOptions): {
   override: (id: string) => RuleOverrides[string] | undefined;
@@ -65,13 +69,19 @@ function enabledRules(opts: ValidateOptions): {
  */
 export function checkObjects(objects: readonly RenderedObject[], opts: ValidateOptions = {}): Finding[][] {
   const { rules } = enabledRules(opts);
-  return objects.map((item) => rules.flatMap(([, rule]) => rule(item)));
+  return objects.map((item) => rules.flatMap(([, rule]) => rule(item, opts)));
 }
 
 /** Identifies what `checkObjects` computes under `opts`: the rules that run and the schemas' version. */
 export function checkFingerprint(opts: ValidateOptions = {}): string {
   const ids = enabledRules(opts).rules.map(([group]) => group.join("+"));
-  return [`rules-${OBJECT_RULES_REVISION}`, `kubernetes-models@${schemaPackageVersion()}`, ...ids].join(" ");
+  const limit = opts.maxObjectBytes === undefined ? [] : [`max-object-bytes=${opts.maxObjectBytes}`];
+  return [
+    `rules-${OBJECT_RULES_REVISION}`,
+    `kubernetes-models@${schemaPackageVersion()}`,
+    ...ids,
+    ...limit,
+  ].join(" ");
 }
 
 /**

@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { type Job, Queue, Worker } from "bullmq";
 import { type AuditLog, DEFAULT_AUDIT_KEY, redisAuditLog } from "../audit/audit-log.js";
 import type { BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
+import type { InputLimits } from "../config/input-limits.js";
+import type { ServerConfig } from "../config/server-config.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { Delivery, RepoRef } from "../hosts/host-event.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
@@ -26,6 +28,8 @@ export interface StartWorkersOptions {
   /** Jobs one worker runs at once (default 4): applies wait on locks while plans go on. */
   concurrency?: number;
   kube?: Partial<KubeSettings>;
+  /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
   queueName?: string;
   /** BullMQ key prefix (default "bull"). */
   prefix?: string;
@@ -41,6 +45,8 @@ export interface StartWorkersOptions {
   maxStalledCount?: number;
   /** Signals that close the workers gracefully (default SIGTERM and SIGINT; [] for none). */
   signals?: NodeJS.Signals[];
+  /** The operator's server configuration; unset: single-tenant mode. */
+  server?: ServerConfig;
 }
 
 export interface RunningWorkers {
@@ -76,6 +82,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     },
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     heads: new NewestHeads(redis, keyPrefix),
+    ...(opts.server ? { server: opts.server } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   };
   const worker = new Worker<Delivery | ApplyJobData>(
     queueName,

@@ -2,10 +2,13 @@ import type { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { BotContext, BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
+import type { InputLimits } from "../config/input-limits.js";
+import type { ServerConfig } from "../config/server-config.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { RepoRef } from "../hosts/host-event.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import { repositoryGrant } from "../trust/repository-grant.js";
 
 /** What every handler shares: built once by `startWorkers`. */
 export interface WorkerServices {
@@ -20,6 +23,10 @@ export interface WorkerServices {
   kube: KubeSettings;
   metrics?: BotMetrics;
   heads: NewestHeads;
+  /** The operator's server configuration; undefined: single-tenant mode. */
+  server?: ServerConfig;
+  /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
 }
 
 /** A logger that adds `bindings` to every line (pino's child(), for loggers that may lack it). */
@@ -46,5 +53,7 @@ export async function contextFor(services: WorkerServices, job: Job, repo: RepoR
     jobId: job.id ?? `${job.name}-${job.timestamp}`,
     enqueuedAt: job.timestamp,
     heads: services.heads,
+    grant: repositoryGrant(services.server, repo.fullName),
+    ...(services.limits ? { limits: services.limits } : {}),
   };
 }

@@ -130,3 +130,81 @@ describe("Secret values in reports", () => {
     }
   });
 });
+
+describe("Secret values copied into other objects", () => {
+  const SHORT = "Zq~";
+  const LONG = "copied-L0ng-Value";
+  const copies = (short: string, long: string) => `apiVersion: v1
+kind: Secret
+metadata:
+  name: copied
+  namespace: apps
+stringData:
+  pin: "${short}"
+  password: ${long}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: apps
+data:
+  pin: "${short}"
+  password: ${long}
+  encoded: ${b64(long)}
+  dsn: postgres://app:${long}@db:5432/app
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: apps
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.0
+          resources: { limits: { cpu: 100m, memory: 64Mi } }
+          env:
+            - { name: PIN, value: "${short}" }
+            - { name: PASSWORD, value: ${long} }
+`;
+
+  function expectNone(r: CliResult, values: string[]): void {
+    for (const v of values.flatMap((v) => [v, b64(v)])) {
+      expect(r.stdout).not.toContain(v);
+      expect(r.stderr).not.toContain(v);
+    }
+  }
+
+  it("are masked in the ConfigMap and the container env, whatever their length, in every format", async () => {
+    repo.write({ "secrets/copies.yaml": copies(SHORT, LONG) });
+    for (const format of ["text", "markdown", "json"]) {
+      const r = await cli("plan", "--format", format);
+      expect(r.code, r.stderr).toBe(2);
+      expectNone(r, [SHORT, LONG]);
+    }
+    const text = (await cli("plan")).stdout;
+    expect(text).toContain('+  pin: "***"');
+    expect(text).toContain('+  encoded: "***"');
+    expect(text).toContain("+  dsn: postgres://app:***@db:5432/app");
+    expect(text).toContain('+              value: "***"');
+  });
+
+  it("in an update, both the old and the new values are masked and the change still shows", async () => {
+    repo.write({ "secrets/copies.yaml": copies(SHORT, LONG) });
+    repo.commit("copies");
+    repo.write({ "secrets/copies.yaml": copies("Yx^", "changed-L0ng-Value") });
+    for (const format of ["text", "markdown", "json"]) {
+      const r = await cli("plan", "--base", "HEAD", "--format", format);
+      expect(r.code, r.stderr).toBe(2);
+      expectNone(r, [SHORT, LONG, "Yx^", "changed-L0ng-Value"]);
+    }
+    const text = (await cli("plan", "--base", "HEAD")).stdout;
+    expect(text).toContain('-  pin: "*** (before)"');
+    expect(text).toContain('+  pin: "*** (after)"');
+  });
+});

@@ -16,22 +16,27 @@ const config = parseConfig(`environments:
 
 describe("environments for a pushed ref", () => {
   it("maps a branch to every environment on it", () => {
-    expect(environmentsForRef(config, "branch", "develop").map((e) => e.name)).toEqual(["dev", "qa"]);
-    expect(environmentsForRef(config, "branch", "main")).toEqual([]);
+    expect(environmentsForRef(config.environments, "branch", "develop").map((e) => e.name)).toEqual([
+      "dev",
+      "qa",
+    ]);
+    expect(environmentsForRef(config.environments, "branch", "main")).toEqual([]);
     // A tag named like a branch deploys nothing on the branch's behalf.
-    expect(environmentsForRef(config, "tag", "develop")).toEqual([]);
+    expect(environmentsForRef(config.environments, "tag", "develop")).toEqual([]);
   });
 
   it("maps a tag to the environments whose glob matches it", () => {
-    expect(environmentsForRef(config, "tag", "v1.2.3").map((e) => e.name)).toEqual(["prod"]);
-    expect(environmentsForRef(config, "tag", "v10.0")).toEqual([]);
-    expect(environmentsForRef(config, "tag", "rc-2024/1").map((e) => e.name)).toEqual(["staging"]);
-    expect(environmentsForRef(config, "branch", "rc-1")).toEqual([]);
+    expect(environmentsForRef(config.environments, "tag", "v1.2.3").map((e) => e.name)).toEqual(["prod"]);
+    expect(environmentsForRef(config.environments, "tag", "v10.0")).toEqual([]);
+    expect(environmentsForRef(config.environments, "tag", "rc-2024/1").map((e) => e.name)).toEqual([
+      "staging",
+    ]);
+    expect(environmentsForRef(config.environments, "branch", "rc-1")).toEqual([]);
   });
 
   it("finds the environment a base branch deploys to", () => {
-    expect(environmentForBranch(config, "develop")?.name).toBe("dev");
-    expect(environmentForBranch(config, "main")).toBeUndefined();
+    expect(environmentForBranch(config.environments, "develop")?.name).toBe("dev");
+    expect(environmentForBranch(config.environments, "main")).toBeUndefined();
   });
 });
 

@@ -141,7 +141,10 @@ describe("Gitea intake", () => {
     const s = signed(payload, d.headers);
     expect(await intake.post(PATH, s.body, s.headers)).toEqual({
       status: 403,
-      body: { error: "repository someone-else/deployments is not in ZAKENAK_REPO_ALLOWLIST" },
+      body: {
+        error:
+          "repository someone-else/deployments is not served here (ZAKENAK_REPO_ALLOWLIST, server configuration)",
+      },
     });
     expect(await intake.jobs()).toHaveLength(0);
   });

@@ -136,7 +136,9 @@ describe("GitHub intake (Probot middleware)", () => {
     const d = delivery("push", payload);
     expect(await intake.post(PATH, d.body, d.headers)).toEqual({
       status: 403,
-      body: { error: "repository octo-org/other is not in ZAKENAK_REPO_ALLOWLIST" },
+      body: {
+        error: "repository octo-org/other is not served here (ZAKENAK_REPO_ALLOWLIST, server configuration)",
+      },
     });
     expect(await intake.jobs()).toHaveLength(0);
   });

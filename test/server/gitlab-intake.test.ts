@@ -116,7 +116,10 @@ describe("GitLab intake", () => {
     const d = delivery(payload, "Push Hook");
     expect(await intake.post(PATH, d.body, d.headers)).toEqual({
       status: 403,
-      body: { error: "repository evil/deployments is not in ZAKENAK_REPO_ALLOWLIST" },
+      body: {
+        error:
+          "repository evil/deployments is not served here (ZAKENAK_REPO_ALLOWLIST, server configuration)",
+      },
     });
     expect(await intake.jobs()).toHaveLength(0);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { type EnvConfig, loadEnvConfig } from "../../src/config/env-config.js";
+import { repoAllowlist } from "../../src/config/repo-allowlist.js";
 import { createApp } from "../../src/server/create-app.js";
 import { createLogger } from "../../src/server/create-logger.js";
 import { createMetrics, type Metrics, queueDepthOf } from "../../src/server/metrics.js";
@@ -45,7 +46,14 @@ export async function startIntake(
   const metrics = createMetrics({ queueDepth: queueDepthOf(queue) });
   const probe = readinessProbe({ redis: connection });
   const readiness = opts.readiness?.(connection) ?? probe.check;
-  const app = await createApp({ config, queue, logger, metrics, readiness });
+  const app = await createApp({
+    config,
+    queue,
+    logger,
+    metrics,
+    readiness,
+    allowed: repoAllowlist(config.repoAllowlist),
+  });
   const server = await startServer(app, { port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${server.port}`;
   return {

@@ -51,7 +51,14 @@ describe("intake when Redis goes away", () => {
     const probe = readinessProbe({ redis: connection, timeoutMs: 1000 });
     cleanup.push(() => probe.close());
     const logger = createLogger("silent");
-    const app = await createApp({ config, queue, logger, metrics: createMetrics(), readiness: probe.check });
+    const app = await createApp({
+      config,
+      queue,
+      logger,
+      metrics: createMetrics(),
+      readiness: probe.check,
+      allowed: () => true,
+    });
     const server = await startServer(app, { port: 0, host: "127.0.0.1" });
     cleanup.push(() => server.close());
     const url = `http://127.0.0.1:${server.port}`;

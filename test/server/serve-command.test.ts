@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { main } from "../../src/cli/main.js";
@@ -61,6 +64,58 @@ describe("zakenak serve", () => {
     );
   });
 
+  it("refuses to start when no repository is allowed, saying how to allow them", async () => {
+    const io = captureIo({
+      GITEA_URL: "http://127.0.0.1:1",
+      GITEA_TOKEN: "t",
+      GITEA_WEBHOOK_SECRET: "s",
+    });
+    expect(await main(["serve"], io)).toBe(1);
+    expect(io.err()).toMatch(
+      /^zakenak: no repository is allowed: set ZAKENAK_REPO_ALLOWLIST \(.*'\*' for every repository.*ZAKENAK_SERVER_CONFIG\)\n$/,
+    );
+    expect(io.out()).not.toContain("listening");
+  });
+
+  it("starts with the repositories of a server configuration and no allow list", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zakenak-server-config-"));
+    const file = join(dir, "server.yaml");
+    await writeFile(
+      file,
+      "repositories:\n  - match: acme/*\n    environments:\n      dev: { kubeContext: dev }\n",
+    );
+    const redis = await startRedisServer();
+    const io = captureIo({
+      PORT: "0",
+      REDIS_URL: redis.url,
+      GITEA_URL: "http://127.0.0.1:1",
+      GITEA_TOKEN: "t",
+      GITEA_WEBHOOK_SECRET: "s",
+    });
+    try {
+      const exit = main(["serve", "--server-config", file], io);
+      await until(() => logLines(io.out()).find((l) => l.msg === "zakenak serve listening"));
+      process.emit("SIGTERM");
+      expect(await exit).toBe(0);
+    } finally {
+      await redis.kill();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names the file, line and key of a bad server configuration", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zakenak-server-config-"));
+    const file = join(dir, "server.yaml");
+    await writeFile(file, "repositories:\n  - match: acme/*\n    environment: {}\n");
+    const io = captureIo({ GITEA_URL: "http://127.0.0.1:1", GITEA_TOKEN: "t", GITEA_WEBHOOK_SECRET: "s" });
+    try {
+      expect(await main(["serve", "--server-config", file], io)).toBe(1);
+      expect(io.err()).toContain(`${file}:3: repositories[0]: unknown key "environment"`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("stops with one line naming a bad variable", async () => {
     const io = captureIo({ PORT: "eighty" });
     expect(await main(["serve"], io)).toBe(1);
@@ -78,6 +133,7 @@ describe("zakenak serve", () => {
       GITEA_URL: "http://127.0.0.1:1",
       GITEA_TOKEN: "gitea-serve-token",
       GITEA_WEBHOOK_SECRET: push.secret,
+      ZAKENAK_REPO_ALLOWLIST: "*",
     });
     try {
       const exit = main(["serve"], io);

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { repoAllowlist } from "../../src/config/repo-allowlist.js";
 import { verifyGiteaSignature } from "../../src/hosts/gitea/verify-gitea-signature.js";
 import { verifyGitlabToken } from "../../src/hosts/gitlab/verify-gitlab-token.js";
-import { repoAllowlist } from "../../src/server/repo-allowlist.js";
 
 describe("verifyGiteaSignature", () => {
   const body = Buffer.from('{"ref":"refs/heads/main"}');
@@ -32,8 +32,10 @@ describe("verifyGitlabToken", () => {
 });
 
 describe("repoAllowlist", () => {
-  it("allows everything when empty", () => {
-    expect(repoAllowlist([])("anyone/anything")).toBe(true);
+  it("allows nothing when empty, and everything only when '*' or '**' is written", () => {
+    expect(repoAllowlist([])("anyone/anything")).toBe(false);
+    expect(repoAllowlist(["*"])("anyone/anything")).toBe(true);
+    expect(repoAllowlist(["**"])("group/sub/project")).toBe(true);
   });
 
   it("matches * within one segment and ** across segments, ignoring case", () => {

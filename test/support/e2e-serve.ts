@@ -38,6 +38,7 @@ export async function startServe(env: Record<string, string>): Promise<RunningSe
       ZAKENAK_LOCK_WAIT_SECONDS: "120",
       ZAKENAK_CACHE_DIR: cacheDir,
       LOG_LEVEL: "debug",
+      ZAKENAK_REPO_ALLOWLIST: "**",
       ...env,
     },
     cwd: process.cwd(),

@@ -24,6 +24,8 @@ export interface Expectation {
 
 export interface RecordedRequest {
   method: string;
+  /** The request target as sent, query included: repeated parameters (`refs[]=…&refs[]=…`) stay visible. */
+  url: string;
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
@@ -115,6 +117,7 @@ export async function startStrictHttpFake(): Promise<StrictHttpFake> {
       const url = new URL(req.url ?? "/", "http://fake");
       const request: RecordedRequest = {
         method: req.method ?? "GET",
+        url: req.url ?? "/",
         // The raw path: %2F in a GitLab project path must stay visible to the test.
         path: (req.url ?? "/").split("?")[0] ?? "/",
         query: Object.fromEntries(url.searchParams),

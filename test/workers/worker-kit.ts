@@ -9,14 +9,15 @@ import { createGiteaHost } from "../../src/hosts/gitea/gitea-host.js";
 import type { Delivery, HostEvent, RepoRef } from "../../src/hosts/host-event.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import { enqueueDelivery } from "../../src/queue/delivery-queue.js";
-import { GiteaFixture, type GiteaUser } from "../../src/testing/gitea/gitea-fixture.js";
-import { type GiteaServer, startGitea } from "../../src/testing/gitea/start-gitea.js";
 import {
   type RunningWorkers,
   type StartWorkersOptions,
   startWorkers,
 } from "../../src/workers/start-workers.js";
 import { connectShared, sharedKubeconfig, waitFor } from "../support/cluster-kit.js";
+import { GiteaFixture } from "../support/gitea/gitea-fixture.js";
+import type { GiteaUser } from "../support/gitea/gitea-users.js";
+import { type GiteaServer, startGitea } from "../support/gitea/start-gitea.js";
 
 export const REDIS_PORT = Number(process.env.ZAKENAK_TEST_REDIS_PORT ?? 6379);
 export const redisConnection = { host: "127.0.0.1", port: REDIS_PORT };

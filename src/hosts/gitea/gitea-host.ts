@@ -6,6 +6,7 @@ import { fitComment, splitComment } from "../shared/fit-comment.js";
 import { describeCall, type HostCall } from "../shared/host-error.js";
 import { memoizeAsync } from "../shared/memoize-async.js";
 import { escapePath, ownerAndName } from "../shared/repo-path.js";
+import { splitRef } from "../shared/split-ref.js";
 import { createGiteaApi } from "./gitea-api.js";
 import { giteaPermission } from "./gitea-permission.js";
 
@@ -31,8 +32,16 @@ interface GiteaPull {
   number: number;
   state: "open" | "closed";
   merged: boolean;
-  head: { ref: string; sha: string };
-  base: { ref: string; sha: string };
+  head: GiteaPullBranch;
+  base: GiteaPullBranch;
+}
+
+interface GiteaPullBranch {
+  ref: string;
+  sha: string;
+  repo_id: number;
+  /** Null once the repository is deleted. */
+  repo: { id: number } | null;
 }
 
 interface GiteaComment {
@@ -74,6 +83,7 @@ export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
         // The branch's tip now; the PR's base.sha only stands in when the branch is gone.
         baseSha: branch?.commit.id ?? pr.base.sha,
         state: pr.merged ? "merged" : pr.state === "open" ? "open" : "closed",
+        fromFork: !pr.head.repo || pr.head.repo.id !== (pr.base.repo?.id ?? pr.base.repo_id),
       };
     },
 
@@ -140,12 +150,12 @@ export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
       return giteaPermission(answer?.permission);
     },
 
-    async downloadArchive(repo, sha, destDir) {
+    async downloadArchive(repo, sha, destDir, limits) {
       const where = at("downloadArchive", repo);
       const response = await api.response(where, repoPath(repo, `archive/${encodeURIComponent(sha)}.tar.gz`));
       if (!response.body)
         throw new ZakenakError("host-error", `${describeCall(where)}: the archive is empty`);
-      await extractTarball(response.body, destDir, where, [token]);
+      await extractTarball(response.body, destDir, where, [token], limits);
     },
 
     async readFile(repo, ref, path) {
@@ -167,6 +177,35 @@ export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
         { query: { stat: false, files: false, verification: true } },
       );
       return commit.commit?.verification?.verified === true;
+    },
+
+    async refSha(repo, ref) {
+      const where = at("refSha", repo);
+      const { kind, name } = splitRef(ref);
+      if (kind === "branch") {
+        const branch = await api.jsonOr404<{ commit: { id: string } }>(
+          where,
+          repoPath(repo, `branches/${escapePath(name)}`),
+        );
+        return branch?.commit.id;
+      }
+      // `commit` is the tagged commit, peeled; `id` would be the tag object of an annotated tag.
+      const tag = await api.jsonOr404<{ commit: { sha: string } }>(
+        where,
+        repoPath(repo, `tags/${escapePath(name)}`),
+      );
+      return tag?.commit.sha;
+    },
+
+    async isAncestor(repo, ancestor, descendant) {
+      if (ancestor.toLowerCase() === descendant.toLowerCase()) return true;
+      // Gitea reports no ahead/behind status; it lists the commits of head since the merge base. With the
+      // descendant as base, that list is empty exactly when the ancestor is the merge base.
+      const compare = await api.json<{ total_commits: number }>(
+        at("isAncestor", repo),
+        repoPath(repo, `compare/${encodeURIComponent(descendant)}...${encodeURIComponent(ancestor)}`),
+      );
+      return compare.total_commits === 0;
     },
   };
 }

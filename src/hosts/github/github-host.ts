@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { ZakenakError } from "../../errors.js";
 import type { CommitState, GitHost, PullRequestInfo } from "../git-host.js";
 import type { RepoRef } from "../host-event.js";
 import { extractTarball } from "../shared/extract-tarball.js";
@@ -7,6 +8,7 @@ import type { HostCall } from "../shared/host-error.js";
 import { memoizeAsync } from "../shared/memoize-async.js";
 import { pickPullRequest } from "../shared/pick-pull-request.js";
 import { ownerAndName } from "../shared/repo-path.js";
+import { splitRef } from "../shared/split-ref.js";
 import { gitHubError, hasStatus } from "./github-errors.js";
 import { gitHubPermission } from "./github-permission.js";
 
@@ -36,6 +38,9 @@ const statusStates: Record<CommitState, "pending" | "success" | "failure" | "err
 };
 
 const decoder = new TextDecoder();
+
+/** Tags of tags are legal; a chain this long is not a real one. */
+const maxTagDepth = 10;
 
 /** A GitHub (or GHES: give the Octokit its `baseUrl`) adapter over an authenticated Octokit. */
 export function createGitHubHost({ octokit, botLogin }: GitHubHostOptions): GitHost {
@@ -84,6 +89,8 @@ export function createGitHubHost({ octokit, botLogin }: GitHubHostOptions): GitH
           // The PR's own base.sha is where the base stood when the PR was last synchronized, not now.
           baseSha: (await branchTip(owner, name, pr.base.ref)) ?? pr.base.sha,
           state,
+          // head.repo is null once the fork is deleted.
+          fromFork: pr.head.repo?.id !== pr.base.repo.id,
         };
       }),
 
@@ -175,7 +182,7 @@ export function createGitHubHost({ octokit, botLogin }: GitHubHostOptions): GitH
         }
       }),
 
-    downloadArchive: (repo, sha, destDir) =>
+    downloadArchive: (repo, sha, destDir, limits) =>
       run("downloadArchive", repo, async () => {
         const { owner, name } = ownerAndName(repo);
         // A 302 to codeload follows; fetch drops Authorization on that cross-origin hop, and the redirect
@@ -186,11 +193,13 @@ export function createGitHubHost({ octokit, botLogin }: GitHubHostOptions): GitH
           ref: sha,
           request: { parseSuccessResponseBody: false },
         });
-        await extractTarball(response.data as ReadableStream<Uint8Array>, destDir, {
-          host: "github",
-          call: "downloadArchive",
-          repo,
-        });
+        await extractTarball(
+          response.data as ReadableStream<Uint8Array>,
+          destDir,
+          { host: "github", call: "downloadArchive", repo },
+          [],
+          limits,
+        );
       }),
 
     readFile: (repo, ref, path) =>
@@ -222,6 +231,52 @@ export function createGitHubHost({ octokit, botLogin }: GitHubHostOptions): GitH
         // The Git database form: the same verification object without the diff GET /commits/{sha} carries.
         const { data } = await rest.git.getCommit({ owner, repo: name, commit_sha: sha });
         return data.verification?.verified === true;
+      }),
+
+    refSha: (repo, ref) =>
+      run("refSha", repo, async () => {
+        const { owner, name } = ownerAndName(repo);
+        const { kind, name: short } = splitRef(ref);
+        const path = `${kind === "branch" ? "heads" : "tags"}/${short}`;
+        let object: { type: string; sha: string };
+        try {
+          // The single-ref form matches the name exactly; git/refs/ would also answer longer names.
+          object = (await rest.git.getRef({ owner, repo: name, ref: path })).data.object;
+        } catch (error) {
+          if (hasStatus(error, 404)) return undefined;
+          throw error;
+        }
+        for (let depth = 0; object.type === "tag" && depth < maxTagDepth; depth++) {
+          object = (await rest.git.getTag({ owner, repo: name, tag_sha: object.sha })).data.object;
+        }
+        if (object.type !== "commit") {
+          throw new ZakenakError(
+            "invalid",
+            `${ref} of ${repo.fullName} points at a ${object.type}, not a commit`,
+          );
+        }
+        return object.sha;
+      }),
+
+    isAncestor: (repo, ancestor, descendant) =>
+      run("isAncestor", repo, async () => {
+        if (ancestor.toLowerCase() === descendant.toLowerCase()) return true;
+        const { owner, name } = ownerAndName(repo);
+        try {
+          const { data } = await rest.repos.compareCommitsWithBasehead({
+            owner,
+            repo: name,
+            basehead: `${ancestor}...${descendant}`,
+            // Only the status is wanted, not the commit list.
+            per_page: 1,
+          });
+          // "ahead": descendant has commits ancestor lacks, and none the other way round.
+          return data.status === "ahead" || data.status === "identical";
+        } catch (error) {
+          // Unrelated histories: GitHub answers 404 "No common ancestor between …".
+          if (hasStatus(error, 404) && /no common ancestor/i.test((error as Error).message)) return false;
+          throw error;
+        }
       }),
   };
 }

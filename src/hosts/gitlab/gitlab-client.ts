@@ -6,6 +6,7 @@ import {
   ProjectMembers,
   Repositories,
   RepositoryFiles,
+  Tags,
   Users,
 } from "@gitbeaker/rest";
 
@@ -19,6 +20,7 @@ export interface GitLabClient {
   members: InstanceType<typeof ProjectMembers<false>>;
   repositories: InstanceType<typeof Repositories<false>>;
   files: InstanceType<typeof RepositoryFiles<false>>;
+  tags: InstanceType<typeof Tags<false>>;
 }
 
 /**
@@ -43,5 +45,6 @@ export function createGitLabClient(url: string, token: string): GitLabClient {
     members: new ProjectMembers(options),
     repositories: new Repositories(options),
     files: new RepositoryFiles(options),
+    tags: new Tags(options),
   };
 }

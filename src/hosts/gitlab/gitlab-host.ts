@@ -5,6 +5,7 @@ import { extractTarball } from "../shared/extract-tarball.js";
 import { fitComment, splitComment, trimText } from "../shared/fit-comment.js";
 import { memoizeAsync } from "../shared/memoize-async.js";
 import { pickPullRequest } from "../shared/pick-pull-request.js";
+import { splitRef } from "../shared/split-ref.js";
 import { createGitLabClient } from "./gitlab-client.js";
 import { gitLabDetail, gitLabError, gitLabStatus } from "./gitlab-errors.js";
 import { gitLabPermission } from "./gitlab-permission.js";
@@ -91,6 +92,7 @@ export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
           // diff_refs.base_sha is the merge base, not the branch now; it only stands in when the branch is gone.
           baseSha: tip ?? mr.diff_refs?.base_sha ?? "",
           state: mergeRequestStates[mr.state] ?? "closed",
+          fromFork: mr.source_project_id !== mr.target_project_id,
         };
       }),
 
@@ -178,14 +180,15 @@ export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
         return member ? gitLabPermission(member.access_level) : "none";
       }),
 
-    downloadArchive: (repo, sha, destDir) =>
+    downloadArchive: (repo, sha, destDir, limits) =>
       run("downloadArchive", repo, async () => {
         const stream = await api.repositories.showArchive(project(repo), {
           fileType: "tar.gz",
           sha,
           asStream: true,
         });
-        await extractTarball(stream, destDir, { host: "gitlab", call: "downloadArchive", repo }, [token]);
+        const where = { host: "gitlab", call: "downloadArchive", repo } as const;
+        await extractTarball(stream, destDir, where, [token], limits);
       }),
 
     readFile: (repo, ref, path) =>
@@ -203,6 +206,30 @@ export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
         return (
           (signature as { verification_status?: string } | undefined)?.verification_status === "verified"
         );
+      }),
+
+    refSha: (repo, ref) =>
+      run("refSha", repo, async () => {
+        const { kind, name } = splitRef(ref);
+        // Both answer the commit itself: a tag's `commit` is already peeled (`target` is the tag object).
+        const found =
+          kind === "branch"
+            ? await unless404(() => api.branches.show(project(repo), name), undefined)
+            : await unless404(() => api.tags.show(project(repo), name), undefined);
+        return found?.commit.id;
+      }),
+
+    isAncestor: (repo, ancestor, descendant) =>
+      run("isAncestor", repo, async () => {
+        if (ancestor.toLowerCase() === descendant.toLowerCase()) return true;
+        try {
+          const base = await api.repositories.mergeBase(project(repo), [ancestor, descendant]);
+          return base.id.toLowerCase() === ancestor.toLowerCase();
+        } catch (error) {
+          // Unrelated histories: "404 Merge Base Not Found" (a missing project says "Project" instead).
+          if (gitLabStatus(error) === 404 && /merge base/i.test(gitLabDetail(error))) return false;
+          throw error;
+        }
       }),
   };
 }

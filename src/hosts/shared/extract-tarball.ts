@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
 import { ZakenakError } from "../../errors.js";
+import { ArchiveLimitError, type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from "./archive-limits.js";
 import { describeCall, type HostCall, redactSecrets } from "./host-error.js";
 import { tarEntryGuard, UnsafeArchiveError } from "./tar-entry-guard.js";
 
@@ -35,6 +36,18 @@ function runTar(destDir: string) {
   return { child, exited, stderr: () => stderr };
 }
 
+/** Passes bytes on until more than `max` went through, then fails: counted before gunzip inflates them. */
+function compressedLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) callback(new ArchiveLimitError("maxCompressedBytes", max));
+      else callback(null, chunk);
+    },
+  });
+}
+
 /** tar closing its input after the end-of-archive blocks, before the last padding arrived: harmless. */
 function pipeClosed(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
@@ -44,21 +57,28 @@ function pipeClosed(error: unknown): boolean {
 /**
  * Extracts a gzipped tarball as it streams in, dropping its top directory (every host wraps the tree in
  * one). It is gunzipped here and each entry is checked before tar sees it, so absolute paths, `..` and links
- * pointing outside fail the call. On failure, destDir is emptied again: half a tree must not pass for a
- * checkout.
+ * pointing outside fail the call, and so does going over one of `limits`. On failure, destDir is emptied
+ * again: half a tree must not pass for a checkout.
  */
 export async function extractTarball(
   body: ArchiveBody,
   destDir: string,
   call: HostCall,
   secrets: readonly string[] = [],
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
 ): Promise<void> {
   const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   const tar = runTar(destDir);
-  const guard = tarEntryGuard();
+  const guard = tarEntryGuard(limits);
   let streamError: unknown;
   try {
-    await pipeline(source, createGunzip(), guard, tar.child.stdin);
+    await pipeline(
+      source,
+      compressedLimit(limits.maxCompressedBytes),
+      createGunzip(),
+      guard,
+      tar.child.stdin,
+    );
   } catch (error) {
     streamError = error;
     // Before the end-of-archive blocks, tar must not take what it got so far for the whole tree.
@@ -67,7 +87,10 @@ export async function extractTarball(
   const result = await tar.exited;
   const where = describeCall(call);
   let failure: ZakenakError | undefined;
-  if (streamError instanceof UnsafeArchiveError) {
+  if (streamError instanceof ArchiveLimitError) {
+    // The same archive comes back as big on every try: only a raised limit helps.
+    failure = new ZakenakError("archive-too-large", `${where}: refused the archive: ${streamError.message}`);
+  } else if (streamError instanceof UnsafeArchiveError) {
     failure = new ZakenakError("invalid", `${where}: refused the archive: ${streamError.message}`);
   } else if (result.error) {
     failure = new ZakenakError("tool-missing", `${where}: cannot run tar: ${result.error.message}`);

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
+import { ArchiveLimitError, type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from "./archive-limits.js";
 
 const block = 512;
 
@@ -86,18 +87,23 @@ export function checkEntry(name: string, type: string, linkName: string): void {
 
 /**
  * A pass-through for an uncompressed tar stream that fails before forwarding the header of any entry that
- * could land outside the extraction directory (absolute paths, `..`, escaping links, devices). Data is
- * forwarded as it comes; only headers are held until checked.
+ * could land outside the extraction directory (absolute paths, `..`, escaping links, devices), or that would
+ * take the archive over `limits` (entries, and the sizes of their data). Data is forwarded as it comes; only
+ * headers are held until checked.
  */
-export function tarEntryGuard(): Transform & { readonly complete: boolean } {
+export function tarEntryGuard(
+  limits: Pick<ArchiveLimits, "maxExtractedBytes" | "maxEntries"> = DEFAULT_ARCHIVE_LIMITS,
+): Transform & { readonly complete: boolean } {
   let pending = Buffer.alloc(0);
   let need = block;
   let mode: "header" | "meta" | "data" | "end" = "header";
   let skip = 0;
   let metaType = "";
   let metaSize = 0;
-  let next: { path?: string; linkpath?: string } = {};
+  let next: { path?: string; linkpath?: string; size?: number } = {};
   const global: { path?: string; linkpath?: string } = {};
+  let entries = 0;
+  let extractedBytes = 0;
 
   function onHeader(header: Buffer, push: (b: Buffer) => void): void {
     if (header.every((byte) => byte === 0)) {
@@ -108,7 +114,8 @@ export function tarEntryGuard(): Transform & { readonly complete: boolean } {
     if (!checksumMatches(header))
       throw new UnsafeArchiveError("the archive is not a tar stream (bad header checksum)");
     const type = String.fromCharCode(header[156] ?? 0);
-    const size = numberField(header, 124, 12);
+    // A pax size wins over the header's, as in tar: git archive declares files of 8 GiB and more that way.
+    const size = (metaTypes.has(type) ? undefined : next.size) ?? numberField(header, 124, 12);
     const padded = Math.ceil(size / block) * block;
     if (metaTypes.has(type)) {
       push(header);
@@ -127,6 +134,13 @@ export function tarEntryGuard(): Transform & { readonly complete: boolean } {
     const linkName = next.linkpath ?? global.linkpath ?? cString(header, 157, 100);
     next = {};
     checkEntry(name, type, linkName);
+    // Checked before the header goes on, so tar never gets to write the entry that goes over.
+    entries += 1;
+    if (entries > limits.maxEntries) throw new ArchiveLimitError("maxEntries", limits.maxEntries);
+    extractedBytes += size;
+    if (extractedBytes > limits.maxExtractedBytes) {
+      throw new ArchiveLimitError("maxExtractedBytes", limits.maxExtractedBytes);
+    }
     push(header);
     skip = padded;
     mode = skip > 0 ? "data" : "header";
@@ -137,10 +151,18 @@ export function tarEntryGuard(): Transform & { readonly complete: boolean } {
     if (metaType === "L") next.path = cString(body, 0, body.length);
     else if (metaType === "K") next.linkpath = cString(body, 0, body.length);
     else {
-      const { path, linkpath } = paxRecords(body);
+      const { path, linkpath, size } = paxRecords(body);
       const target = metaType === "g" ? global : next;
       if (path !== undefined) target.path = path;
       if (linkpath !== undefined) target.linkpath = linkpath;
+      if (size !== undefined) {
+        // A size for every later entry has no honest use, and reading it differently from tar would let a
+        // header hidden in file data past the checks.
+        if (metaType === "g") throw new UnsafeArchiveError("the archive sets a size in a global pax header");
+        if (!/^[0-9]{1,20}$/.test(size))
+          throw new UnsafeArchiveError(`the archive has a bad pax size "${size}"`);
+        next.size = Number(size);
+      }
     }
     mode = "header";
     need = block;

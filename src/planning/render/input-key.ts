@@ -24,12 +24,14 @@ export function inputPaths(release: ReleaseConfig, environment: string): string[
 
 /**
  * Hash of everything a render of a directory tree reads, or undefined when it reads something outside
- * the repository.
+ * the repository. The permitted remote bases are part of a Kustomize key, so a render made with a
+ * permission is never served to a caller without it.
  */
 export async function treeInputKey(
   treeDir: string,
   release: ReleaseConfig,
   environment: string,
+  remoteBases: readonly string[] = [],
 ): Promise<string | undefined> {
   if (release.chart !== undefined) {
     const hash = helmHash(release);
@@ -52,6 +54,7 @@ export async function treeInputKey(
     release.name,
     release.namespace ?? "",
     release.kustomize ?? "",
+    JSON.stringify(remoteBases),
   );
   const dir = await resolveRepoPath(
     treeDir,

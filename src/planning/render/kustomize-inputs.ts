@@ -1,22 +1,9 @@
 import type { Hash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { parse } from "yaml";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import { hashFile, hashTree } from "./hash-tree.js";
-
-const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-const PATH_LISTS = [
-  "resources",
-  "bases",
-  "components",
-  "patchesStrategicMerge",
-  "crds",
-  "configurations",
-  "generators",
-  "transformers",
-  "validators",
-];
+import { kustomizationReferences } from "./kustomization-references.js";
 
 /**
  * Feeds everything an overlay reads into `hash`, following its local references. Returns false when it
@@ -31,10 +18,10 @@ export async function hashKustomizeInputs(
   if (seen.has(dir)) return true;
   seen.add(dir);
   await hashTree(hash, dir, repoRoot, repoRoot);
-  const doc = await readKustomization(dir);
-  if (!doc) return true;
-  for (const ref of referencedPaths(doc)) {
-    if (/^[a-z]+:\/\/|^(github\.com|gitlab\.com|bitbucket\.org)\/|\?ref=/.test(ref)) return false;
+  const refs = await kustomizationReferences(dir);
+  if (!refs) return true;
+  if (refs.remote.length > 0) return false;
+  for (const ref of refs.local) {
     const target = await resolveRepoPath(
       repoRoot,
       relative(repoRoot, join(dir, ref)),
@@ -47,42 +34,4 @@ export async function hashKustomizeInputs(
     }
   }
   return true;
-}
-
-async function readKustomization(dir: string): Promise<Record<string, unknown> | undefined> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const text = await readFile(join(dir, name), "utf8").catch(() => undefined);
-    if (text !== undefined) {
-      const doc = parse(text, { maxAliasCount: 100 }) as unknown;
-      return doc && typeof doc === "object" ? (doc as Record<string, unknown>) : undefined;
-    }
-  }
-  return undefined;
-}
-
-function referencedPaths(doc: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  const add = (v: unknown) => {
-    if (typeof v === "string" && !v.includes("\n"))
-      out.push(v.includes("=") ? v.slice(v.indexOf("=") + 1) : v);
-  };
-  for (const key of PATH_LISTS) {
-    const list = doc[key];
-    if (Array.isArray(list)) list.forEach(add);
-  }
-  for (const key of ["patches", "patchesJson6902", "replacements"]) {
-    const list = doc[key];
-    if (Array.isArray(list)) for (const p of list) add((p as { path?: unknown })?.path);
-  }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    const list = doc[key];
-    if (!Array.isArray(list)) continue;
-    for (const g of list as Array<Record<string, unknown>>) {
-      for (const field of ["files", "envs"])
-        if (Array.isArray(g?.[field])) (g[field] as unknown[]).forEach(add);
-      add(g?.env);
-    }
-  }
-  add((doc.openapi as { path?: unknown } | undefined)?.path);
-  return out;
 }

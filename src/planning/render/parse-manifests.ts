@@ -1,8 +1,12 @@
 import { LineCounter, parseAllDocuments } from "yaml";
+import { findDuplicateKeys } from "../../config/find-duplicate-keys.js";
 import { MAX_ALIASES } from "../../config/parse-yaml-document.js";
 import { isClusterScoped } from "../../kube/cluster-scoped-kinds.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject, RenderedObject } from "../../model/kube-object.js";
+
+/** Repeated keys reported one by one per document; beyond these, one finding counts the rest. */
+const MAX_DUPLICATE_FINDINGS = 20;
 
 export interface ParsedManifests {
   objects: RenderedObject[];
@@ -25,7 +29,8 @@ export interface ParseOptions {
  */
 export function parseManifests(text: string, opts: ParseOptions): ParsedManifests {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  // The parser's own duplicate-key check is quadratic in a mapping's size: `findDuplicateKeys` is not.
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   const out: ParsedManifests = { objects: [], findings: [] };
   for (const doc of docs) {
     const start = doc.range[0];
@@ -38,6 +43,15 @@ export function parseManifests(text: string, opts: ParseOptions): ParsedManifest
       out.findings.push(
         syntax(file, opts.sourceOf ? undefined : at, err.message.split("\n")[0] ?? err.message),
       );
+      continue;
+    }
+    const duplicates = findDuplicateKeys(doc, lines);
+    if (duplicates.length > 0) {
+      for (const d of duplicates.slice(0, MAX_DUPLICATE_FINDINGS)) {
+        out.findings.push(syntax(file, opts.sourceOf ? undefined : d.line, d.message));
+      }
+      const more = duplicates.length - MAX_DUPLICATE_FINDINGS;
+      if (more > 0) out.findings.push(syntax(file, line, `${more} more repeated keys in this document`));
       continue;
     }
     if (doc.contents === null) continue;

@@ -1,9 +1,11 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import type { InputLimits } from "../../config/input-limits.js";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { Finding } from "../../model/finding.js";
 import type { RenderedObject } from "../../model/kube-object.js";
 import { mapLimit } from "../../model/map-limit.js";
+import { assertManifestSizes } from "./assert-manifest-sizes.js";
 import { parseManifests } from "./parse-manifests.js";
 
 export const MANIFEST = /\.(ya?ml|json)$/i;
@@ -20,15 +22,20 @@ export async function readManifests(opts: {
   namespace?: string;
   dir: string;
   repoRoot: string;
+  limits?: InputLimits;
 }): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
   return parseManifestTexts(await readManifestTexts(opts), opts);
 }
 
-/** The texts of the manifests under a directory, in path order, refusing symlinks that leave the repository. */
+/**
+ * The texts of the manifests under a directory, in path order, refusing symlinks that leave the repository,
+ * and refusing by their sizes alone, before reading them, a file or a whole over `limits`.
+ */
 export async function readManifestTexts(opts: {
   release: string;
   dir: string;
   repoRoot: string;
+  limits?: InputLimits;
 }): Promise<ManifestText[]> {
   const entries = await readdir(opts.dir, { recursive: true, withFileTypes: true });
   const found = entries
@@ -37,11 +44,13 @@ export async function readManifestTexts(opts: {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // `dir` is already resolved inside the repository and a recursive readdir does not descend into
   // linked directories, so only the symlinks themselves can lead out: check those, not every file.
-  return mapLimit(found, 16, async ({ path, link }) => {
+  const sized = await mapLimit(found, 16, async ({ path, link }) => {
     const file = relative(opts.repoRoot, path);
     if (link) await resolveRepoPath(opts.repoRoot, file, `manifest of release ${opts.release}`);
-    return { file, text: await readFile(path, "utf8") };
+    return { path, file, bytes: (await stat(path)).size };
   });
+  assertManifestSizes(opts.release, sized, opts.limits);
+  return mapLimit(sized, 16, async ({ path, file }) => ({ file, text: await readFile(path, "utf8") }));
 }
 
 /** Parses manifest texts into objects and findings, in order. */

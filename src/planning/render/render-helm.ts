@@ -1,7 +1,9 @@
+import { DEFAULT_INPUT_LIMITS } from "../../config/input-limits.js";
 import { ZakenakError } from "../../errors.js";
 import { runProcess } from "../../tools/run-process.js";
 import { toolPath } from "../../tools/tool-path.js";
 import { goToolEnv } from "./go-tool-env.js";
+import { inputTooLarge } from "./input-too-large.js";
 import { type ParsedManifests, parseManifests } from "./parse-manifests.js";
 import { type ToolSlots, unlimitedSlots } from "./tool-slots.js";
 
@@ -14,6 +16,8 @@ export interface HelmInput {
   /** Absolute values file paths, in order. */
   valuesFiles: string[];
   environment: string;
+  /** Rendered YAML refused unparsed above this size; default `DEFAULT_INPUT_LIMITS.maxRenderBytes`. */
+  maxRenderBytes?: number;
 }
 
 /** Renders a local chart with `helm template`; a failure names the release, the chart and helm's message. */
@@ -25,7 +29,13 @@ export async function renderHelm(
   if (input.namespace) args.push("--namespace", input.namespace);
   for (const v of input.valuesFiles) args.push("--values", v);
   const helm = toolPath("helm");
-  const res = await slots(() => runProcess(helm, args, { env: goToolEnv({ HELM_NO_PLUGINS: "1" }) }));
+  const maxStdoutBytes = input.maxRenderBytes ?? DEFAULT_INPUT_LIMITS.maxRenderBytes;
+  const env = goToolEnv({ HELM_NO_PLUGINS: "1" });
+  const res = await slots(() => runProcess(helm, args, { env, maxStdoutBytes }));
+  if (res.stdoutOverflow) {
+    const what = `release ${input.release} (environment ${input.environment}): helm template of chart ${input.chartPath}`;
+    throw inputTooLarge(what, undefined, "maxRenderBytes", maxStdoutBytes);
+  }
   if (res.code !== 0) {
     // Helm's first line is the error; what follows is advice about its own flags.
     const msg = (res.stderr.trim().split("\n")[0] ?? "").replace(/^Error: /, "") || `exit code ${res.code}`;

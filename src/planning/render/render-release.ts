@@ -1,3 +1,4 @@
+import type { InputLimits } from "../../config/input-limits.js";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { ReleaseConfig } from "../../config/schema.js";
 import { isZakenakError } from "../../errors.js";
@@ -40,6 +41,10 @@ export interface RenderContext {
   check?: ObjectCheck;
   /** Limits the helm and kubectl processes running at once; default: no limit. */
   slots?: ToolSlots;
+  /** URL prefixes a kustomize remote base may start with; default: none, every remote base is refused. */
+  remoteBases?: readonly string[];
+  /** Input refused before parsing (files, rendered YAML); default `DEFAULT_INPUT_LIMITS`. */
+  limits?: InputLimits;
 }
 
 /** The working tree (a directory) or a git revision. */
@@ -56,7 +61,12 @@ export async function renderRelease(
     if (typeof tree !== "string") return await renderRevision(tree, release, environment, ctx);
     if (release.manifests !== undefined) {
       const dir = await resolveRepoPath(tree, release.manifests, `manifests of release ${release.name}`);
-      const texts = await readManifestTexts({ release: release.name, dir, repoRoot: tree });
+      const texts = await readManifestTexts({
+        release: release.name,
+        dir,
+        repoRoot: tree,
+        limits: ctx.limits,
+      });
       // Parsing and validating hundreds of files costs more than reading them: reuse both when the
       // texts are the same as last time.
       const hash = newHash("manifests", release.name, release.namespace ?? "");
@@ -67,10 +77,10 @@ export async function renderRelease(
         ctx,
       );
     }
-    const key = await treeInputKey(tree, release, environment);
+    const key = await treeInputKey(tree, release, environment, ctx.remoteBases);
     if (key === undefined)
-      return { ...(await renderUncached(tree, release, environment, ctx.slots)), cached: false };
-    return await cachedRender(key, () => renderUncached(tree, release, environment, ctx.slots), ctx);
+      return { ...(await renderUncached(tree, release, environment, ctx)), cached: false };
+    return await cachedRender(key, () => renderUncached(tree, release, environment, ctx), ctx);
   } catch (err) {
     if (!isZakenakError(err)) throw err;
     return { objects: [], findings: [], error: err.message, cached: false };
@@ -90,13 +100,18 @@ async function renderRevision(
 ): Promise<ReleaseRender> {
   if (release.manifests !== undefined) {
     const path = release.manifests;
-    const read = await readRevisionManifests(tree, { release: release.name, path, ...ns(release) });
+    const read = await readRevisionManifests(tree, {
+      release: release.name,
+      path,
+      ...ns(release),
+      limits: ctx.limits,
+    });
     if (read) return { ...read, cached: false };
   } else if (release.chart !== undefined) {
     const inputs = await revisionHelmInputs(tree, release, environment);
     if (inputs) {
       const render = async () =>
-        renderUncached(await tree.materialize(inputs.files), release, environment, ctx.slots);
+        renderUncached(await tree.materialize(inputs.files), release, environment, ctx);
       return await cachedRender(inputs.key, render, ctx);
     }
   }
@@ -144,7 +159,7 @@ async function renderUncached(
   treeDir: string,
   release: ReleaseConfig,
   environment: string,
-  slots: ToolSlots | undefined,
+  { slots, remoteBases, limits }: Pick<RenderContext, "slots" | "remoteBases" | "limits">,
 ) {
   if (release.chart !== undefined) {
     const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
@@ -154,13 +169,33 @@ async function renderUncached(
       ),
     );
     return renderHelm(
-      { release: release.name, chartPath: release.chart, chartDir, valuesFiles, environment, ...ns(release) },
+      {
+        release: release.name,
+        chartPath: release.chart,
+        chartDir,
+        valuesFiles,
+        environment,
+        maxRenderBytes: limits?.maxRenderBytes,
+        ...ns(release),
+      },
       slots,
     );
   }
   const path = release.kustomize ?? "";
   const dir = await resolveRepoPath(treeDir, path, `kustomize overlay of release ${release.name}`);
-  return renderKustomize({ release: release.name, path, dir, environment, ...ns(release) }, slots);
+  return renderKustomize(
+    {
+      release: release.name,
+      path,
+      dir,
+      repoRoot: treeDir,
+      environment,
+      remoteBases,
+      maxRenderBytes: limits?.maxRenderBytes,
+      ...ns(release),
+    },
+    slots,
+  );
 }
 
 function ns(release: ReleaseConfig): { namespace?: string } {

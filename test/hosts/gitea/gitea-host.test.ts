@@ -6,13 +6,11 @@ import { isZakenakError, type ZakenakError } from "../../../src/errors.js";
 import type { GitHost } from "../../../src/hosts/git-host.js";
 import { createGiteaHost } from "../../../src/hosts/gitea/gitea-host.js";
 import type { RepoRef } from "../../../src/hosts/host-event.js";
-import { giteaBuild } from "../../../src/testing/gitea/gitea-build.js";
-import {
-  GiteaFixture,
-  type GiteaPullRequest,
-  type GiteaUser,
-} from "../../../src/testing/gitea/gitea-fixture.js";
-import { type GiteaServer, startGitea } from "../../../src/testing/gitea/start-gitea.js";
+import { giteaBuild } from "../../support/gitea/gitea-build.js";
+import { GiteaFixture } from "../../support/gitea/gitea-fixture.js";
+import type { GiteaPullRequest } from "../../support/gitea/gitea-pull-requests.js";
+import type { GiteaUser } from "../../support/gitea/gitea-users.js";
+import { type GiteaServer, startGitea } from "../../support/gitea/start-gitea.js";
 
 // Building Gitea on a cold cache takes minutes.
 const buildTimeoutMs = 20 * 60_000;
@@ -97,6 +95,7 @@ describe("Gitea host against a real Gitea", () => {
       baseBranch: "main",
       baseSha: mainBefore,
       state: "open",
+      fromFork: false,
     });
     const mainNow = (await admin.putFile({ ...names, path: "NOTES.md", content: "n\n", branch: "main" }))
       .commitSha;

@@ -22,15 +22,16 @@ export function user(login: string, type: "User" | "Bot" = "User") {
   };
 }
 
-function repository(base: string) {
+function repository(base: string, repoOwner = owner, id = 1296269) {
   return {
-    id: 1296269,
+    id,
     node_id: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
     name: repoName,
-    full_name: `${owner}/${repoName}`,
-    owner: user(owner),
+    full_name: `${repoOwner}/${repoName}`,
+    owner: user(repoOwner),
     private: true,
-    url: `${base}/repos/${owner}/${repoName}`,
+    fork: repoOwner !== owner,
+    url: `${base}/repos/${repoOwner}/${repoName}`,
     default_branch: "main",
   };
 }
@@ -41,8 +42,17 @@ export function pullRequest(
     number = 7,
     state = "open",
     mergedAt = null,
-  }: { number?: number; state?: string; mergedAt?: string | null } = {},
+    headOwner = owner,
+  }: {
+    number?: number;
+    state?: string;
+    mergedAt?: string | null;
+    /** Another owner: the head branch is in that owner's fork; null: in a fork since deleted. */
+    headOwner?: string | null;
+  } = {},
 ) {
+  const headRepo =
+    headOwner === null ? null : repository(base, headOwner, headOwner === owner ? 1296269 : 8675309);
   return {
     url: `${base}/repos/${owner}/${repoName}/pulls/${number}`,
     id: 1_000_000 + number,
@@ -61,11 +71,11 @@ export function pullRequest(
     merge_commit_sha: mergeSha,
     draft: false,
     head: {
-      label: `${owner}:bump-app`,
+      label: `${headOwner ?? owner}:bump-app`,
       ref: "bump-app",
       sha: headSha,
-      user: user(owner),
-      repo: repository(base),
+      user: user(headOwner ?? owner),
+      repo: headRepo,
     },
     base: { label: `${owner}:main`, ref: "main", sha: baseSha, user: user(owner), repo: repository(base) },
     author_association: "MEMBER",
@@ -138,5 +148,46 @@ export function notFound(docs: string) {
     message: "Not Found",
     documentation_url: `https://docs.github.example/rest/${docs}`,
     status: "404",
+  };
+}
+
+export function annotatedTag(
+  base: string,
+  tag: string,
+  tagSha: string,
+  object: { type: string; sha: string },
+) {
+  return {
+    node_id: "MDM6VGFnOTQwYmQzMzYyNDhlZmFlMGY5ZWU1YmM3YjJkNWM5ODU4ODdiMTZhYw==",
+    tag,
+    sha: tagSha,
+    url: `${base}/repos/${owner}/${repoName}/git/tags/${tagSha}`,
+    message: `Release ${tag}`,
+    tagger: { name: "Monalisa Octocat", email: "mona@example.com", date: "2026-01-26T19:01:12Z" },
+    object: { ...object, url: `${base}/repos/${owner}/${repoName}/git/${object.type}s/${object.sha}` },
+    verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+  };
+}
+
+export function tagRef(base: string, tag: string, object: { type: string; sha: string }) {
+  return {
+    ref: `refs/tags/${tag}`,
+    node_id: "MDM6UmVmcmVmcy90YWdzL3YxLjAuMA==",
+    url: `${base}/repos/${owner}/${repoName}/git/refs/tags/${tag}`,
+    object: { ...object, url: `${base}/repos/${owner}/${repoName}/git/${object.type}s/${object.sha}` },
+  };
+}
+
+/** A compare answer trimmed to its counts; GitHub adds the commits and files lists. */
+export function comparison(base: string, status: string, aheadBy: number, behindBy: number) {
+  return {
+    url: `${base}/repos/${owner}/${repoName}/compare/${baseSha}...${headSha}`,
+    html_url: `https://github.example/${owner}/${repoName}/compare/${baseSha}...${headSha}`,
+    status,
+    ahead_by: aheadBy,
+    behind_by: behindBy,
+    total_commits: aheadBy,
+    commits: [],
+    files: [],
   };
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ARCHIVE_LIMITS } from "../../../src/hosts/shared/archive-limits.js";
 import { rejection } from "../shared/rejection.js";
 import { craftTarball, makeTarball } from "../shared/tarball-fixtures.js";
 import {
@@ -103,6 +104,20 @@ describe("GitHub host: contents", () => {
     });
     const error = await rejection(h.host.downloadArchive(repo, headSha, h.dest));
     expect(error).toMatchObject({ code: "invalid", retryable: false });
+    expect(await readdir(h.dest)).toEqual([]);
+  });
+
+  it("holds the archive to the limits it is given", async () => {
+    h.fake.expect({
+      method: "GET",
+      path: `${repoPath}/tarball/${headSha}`,
+      raw: await makeTarball("top", { "a.txt": "a", "b.txt": "b" }),
+      headers: { "content-type": "application/x-gzip" },
+    });
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 2 };
+    const error = await rejection(h.host.downloadArchive(repo, headSha, h.dest, limits));
+    expect(error).toMatchObject({ code: "archive-too-large", retryable: false });
+    expect(error.message).toContain("limits.archive.maxEntries");
     expect(await readdir(h.dest)).toEqual([]);
   });
 

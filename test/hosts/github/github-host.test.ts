@@ -28,8 +28,33 @@ describe("GitHub host: pull requests", () => {
       baseBranch: "main",
       baseSha: mainTip,
       state: "open",
+      fromFork: false,
     });
     expect(h.fake.requests[0]?.headers.authorization).toBe(`token ${token}`);
+  });
+
+  it("tells a pull request from a fork, also once the fork is deleted", async () => {
+    const tip = {
+      method: "GET",
+      path: `${repoPath}/git/ref/heads%2Fmain`,
+      json: gitRef(h.fake.url, "main", mainTip),
+    };
+    h.fake.expect(
+      {
+        method: "GET",
+        path: `${repoPath}/pulls/10`,
+        json: pullRequest(h.fake.url, { number: 10, headOwner: "mallory" }),
+      },
+      tip,
+      {
+        method: "GET",
+        path: `${repoPath}/pulls/11`,
+        json: pullRequest(h.fake.url, { number: 11, headOwner: null }),
+      },
+      tip,
+    );
+    expect(await h.host.getPullRequest(repo, 10)).toMatchObject({ number: 10, fromFork: true });
+    expect(await h.host.getPullRequest(repo, 11)).toMatchObject({ number: 11, fromFork: true });
   });
 
   it("reports merged and closed pull requests, falling back to base.sha when the branch is gone", async () => {

@@ -26,11 +26,14 @@ export function mergeRequest({
   state = "opened",
   mergeCommitSha = null,
   squashCommitSha = null,
+  sourceProjectId = projectId,
 }: {
   iid?: number;
   state?: string;
   mergeCommitSha?: string | null;
   squashCommitSha?: string | null;
+  /** Another project's id: the source branch is in a fork. */
+  sourceProjectId?: number;
 } = {}) {
   return {
     id: 155_016_000 + iid,
@@ -51,7 +54,7 @@ export function mergeRequest({
     author: gitLabUser(7, "alice"),
     assignees: [],
     reviewers: [],
-    source_project_id: projectId,
+    source_project_id: sourceProjectId,
     target_project_id: projectId,
     labels: [],
     draft: false,
@@ -70,6 +73,40 @@ export function mergeRequest({
   };
 }
 
+function commit(sha: string) {
+  return {
+    id: sha,
+    short_id: sha.slice(0, 8),
+    created_at: "2026-01-26T19:01:12.000Z",
+    parent_ids: [],
+    title: "Merge branch 'bump-app' into 'main'",
+    message: "Merge branch 'bump-app' into 'main'",
+    author_name: "Alice",
+    author_email: "alice@example.com",
+    authored_date: "2026-01-26T19:01:12.000Z",
+    committer_name: "Alice",
+    committer_email: "alice@example.com",
+    committed_date: "2026-01-26T19:01:12.000Z",
+    web_url: `https://gitlab.example/${projectPath}/-/commit/${sha}`,
+  };
+}
+
+/** GET /repository/merge_base answers the merge base as a commit. */
+export const mergeBaseCommit = commit;
+
+/** A tag; `target` is the tag object of an annotated tag, `commit` the commit it points at. */
+export function tag(name: string, target: string, commitSha: string) {
+  return {
+    name,
+    message: target === commitSha ? "" : `Release ${name}`,
+    target,
+    commit: commit(commitSha),
+    release: null,
+    protected: false,
+    created_at: target === commitSha ? null : "2026-01-26T19:01:12.000Z",
+  };
+}
+
 export function branch(name: string, sha: string) {
   return {
     name,
@@ -80,21 +117,7 @@ export function branch(name: string, sha: string) {
     developers_can_merge: false,
     can_push: true,
     web_url: `https://gitlab.example/${projectPath}/-/tree/${name}`,
-    commit: {
-      id: sha,
-      short_id: sha.slice(0, 8),
-      created_at: "2026-01-26T19:01:12.000Z",
-      parent_ids: [],
-      title: "Merge branch 'bump-app' into 'main'",
-      message: "Merge branch 'bump-app' into 'main'",
-      author_name: "Alice",
-      author_email: "alice@example.com",
-      authored_date: "2026-01-26T19:01:12.000Z",
-      committer_name: "Alice",
-      committer_email: "alice@example.com",
-      committed_date: "2026-01-26T19:01:12.000Z",
-      web_url: `https://gitlab.example/${projectPath}/-/commit/${sha}`,
-    },
+    commit: commit(sha),
   };
 }
 

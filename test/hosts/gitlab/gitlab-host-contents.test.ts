@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ARCHIVE_LIMITS } from "../../../src/hosts/shared/archive-limits.js";
 import { rejection } from "../shared/rejection.js";
 import { craftTarball, makeTarball } from "../shared/tarball-fixtures.js";
 import { gitLabUser, headSha, mainTip, member, mergeSha, projectPath } from "./gitlab-fixtures.js";
@@ -73,6 +74,21 @@ describe("GitLab host: contents", () => {
       headers: { "content-type": "application/octet-stream" },
     });
     expect(await rejection(h.host.downloadArchive(byId, headSha, h.dest))).toMatchObject({ code: "invalid" });
+  });
+
+  it("holds the archive to the limits it is given", async () => {
+    h.fake.expect({
+      method: "GET",
+      path: `${numbered}/repository/archive.tar.gz`,
+      query: { sha: headSha },
+      raw: await makeTarball("top", { "big.txt": "x".repeat(2048) }),
+      headers: { "content-type": "application/octet-stream" },
+    });
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, maxExtractedBytes: 2047 };
+    const error = await rejection(h.host.downloadArchive(byId, headSha, h.dest, limits));
+    expect(error).toMatchObject({ code: "archive-too-large", retryable: false });
+    expect(error.message).toContain("limits.archive.maxExtractedBytes");
+    expect(await readdir(h.dest)).toEqual([]);
   });
 
   it("reads a raw file by escaped path, undefined when missing", async () => {

@@ -43,7 +43,20 @@ describe("GitLab host: merge requests", () => {
       baseBranch: "main",
       baseSha: mainTip,
       state: "open",
+      fromFork: false,
     });
+  });
+
+  it("tells a merge request from a fork by its source project", async () => {
+    h.fake.expect(
+      {
+        method: "GET",
+        path: `${numbered}/merge_requests/13`,
+        json: mergeRequest({ iid: 13, sourceProjectId: 314159 }),
+      },
+      { method: "GET", path: `${numbered}/repository/branches/main`, json: branch("main", mainTip) },
+    );
+    expect(await h.host.getPullRequest(byId, 13)).toMatchObject({ number: 13, fromFork: true });
   });
 
   it.each([

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isZakenakError } from "../../../src/errors.js";
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from "../../../src/hosts/shared/archive-limits.js";
 import { extractTarball } from "../../../src/hosts/shared/extract-tarball.js";
+import { rejection } from "./rejection.js";
 import { craftTarball, makeTarball, paxRecord } from "./tarball-fixtures.js";
 
 const call = { host: "github", call: "downloadArchive", repo: { host: "github", fullName: "o/r" } } as const;
@@ -17,8 +19,8 @@ afterEach(async () => {
   await rm(dest, { recursive: true, force: true });
 });
 
-async function failure(archive: Buffer): Promise<unknown> {
-  return extractTarball(Readable.from([archive]), dest, call).then(
+async function failure(archive: Buffer, limits?: ArchiveLimits): Promise<unknown> {
+  return extractTarball(Readable.from([archive]), dest, call, [], limits).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -112,5 +114,91 @@ describe("extractTarball", () => {
     const { gzipSync } = await import("node:zlib");
     const error = await failure(gzipSync(Buffer.alloc(2048, 0x41)));
     expect(isZakenakError(error) && error.code).toBe("invalid");
+  });
+});
+
+/** Entries: the top directory, a pax header (not an entry), two files of 3000 and 1000 bytes. */
+const limited = () =>
+  craftTarball([
+    { name: "top/", type: "5" },
+    { name: "pax", type: "x", content: paxRecord("path", "top/big.bin") },
+    { name: "top/ignored-name", content: "b".repeat(3000) },
+    { name: "top/small.txt", content: "s".repeat(1000) },
+  ]);
+const counts = { maxCompressedBytes: limited().length, maxExtractedBytes: 4000, maxEntries: 3 };
+
+describe("extractTarball: archive limits", () => {
+  it.each(Object.keys(counts) as (keyof ArchiveLimits)[])(
+    "extracts an archive exactly at %s",
+    async (limit) => {
+      const limits = { ...DEFAULT_ARCHIVE_LIMITS, [limit]: counts[limit] };
+      await extractTarball(Readable.from([limited()]), dest, call, [], limits);
+      expect((await readdir(dest)).sort()).toEqual(["big.bin", "small.txt"]);
+      expect(await readFile(join(dest, "small.txt"), "utf8")).toBe("s".repeat(1000));
+    },
+  );
+
+  it.each(Object.keys(counts) as (keyof ArchiveLimits)[])(
+    "refuses an archive one over %s, naming the limit and its key, and leaves the directory empty",
+    async (limit) => {
+      const limits = { ...DEFAULT_ARCHIVE_LIMITS, [limit]: counts[limit] - 1 };
+      const error = await rejection(extractTarball(Readable.from([limited()]), dest, call, [], limits));
+      expect(error).toMatchObject({ code: "archive-too-large", retryable: false });
+      expect(error.message).toContain("GitHub downloadArchive on o/r");
+      expect(error.message).toContain(`more than ${counts[limit] - 1} `);
+      expect(error.message).toContain(`raise limits.archive.${limit} in the server configuration file`);
+      expect(await readdir(dest)).toEqual([]);
+    },
+  );
+
+  it("empties what was extracted before the limit was reached", async () => {
+    // Incompressible, so the first file is through tar well before the download runs over.
+    const { randomBytes } = await import("node:crypto");
+    const archive = await makeTarball("top", {
+      "a.bin": randomBytes(300_000).toString("base64"),
+      "b.bin": randomBytes(300_000).toString("base64"),
+    });
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, maxCompressedBytes: archive.length - 1 };
+    const chunks = Array.from({ length: Math.ceil(archive.length / 65_536) }, (_, i) =>
+      archive.subarray(i * 65_536, (i + 1) * 65_536),
+    );
+    const error = await rejection(extractTarball(Readable.from(chunks), dest, call, [], limits));
+    expect(error.code).toBe("archive-too-large");
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it("counts a file's pax size, as tar reads it, not the header's", async () => {
+    const entries = [
+      { name: "top/", type: "5" },
+      { name: "pax", type: "x", content: paxRecord("size", "5000") },
+      { name: "top/big.bin", content: "p".repeat(5000), size: 0 },
+    ];
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, maxExtractedBytes: 4999 };
+    expect(await failure(craftTarball(entries), limits)).toMatchObject({ code: "archive-too-large" });
+    await extractTarball(Readable.from([craftTarball(entries)]), dest, call);
+    expect(await readFile(join(dest, "big.bin"), "utf8")).toBe("p".repeat(5000));
+  });
+
+  it("refuses a size in a global pax header", async () => {
+    const error = await failure(
+      craftTarball([
+        { name: "pax", type: "g", content: paxRecord("size", "0") },
+        { name: "top/a.txt", content: "a" },
+      ]),
+    );
+    expect(error).toMatchObject({ code: "invalid" });
+  });
+
+  it("applies the default limits when none are given", async () => {
+    // Declared through a pax size, the file is refused at its header: no data needs to follow.
+    const over = DEFAULT_ARCHIVE_LIMITS.maxExtractedBytes + 1;
+    const error = await failure(
+      craftTarball([
+        { name: "pax", type: "x", content: paxRecord("size", String(over)) },
+        { name: "top/huge.bin", size: 0 },
+      ]),
+    );
+    expect(error).toMatchObject({ code: "archive-too-large" });
+    expect((error as Error).message).toContain(`more than ${500 * 1024 * 1024} bytes (maxExtractedBytes)`);
   });
 });

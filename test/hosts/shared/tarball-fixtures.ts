@@ -32,19 +32,21 @@ export interface CraftedEntry {
   type?: string;
   content?: string;
   linkName?: string;
+  /** The header's size field, when it must differ from the content's (a pax size stands in for it). */
+  size?: number;
 }
 
 function octal(value: number, length: number): string {
   return `${value.toString(8).padStart(length - 1, "0")}\0`;
 }
 
-function header({ name, type = "0", content = "", linkName = "" }: CraftedEntry): Buffer {
+function header({ name, type = "0", content = "", linkName = "", size }: CraftedEntry): Buffer {
   const h = Buffer.alloc(512);
   h.write(name, 0, 100, "utf8");
   h.write(octal(type === "5" ? 0o755 : 0o644, 8), 100, "latin1");
   h.write(octal(0, 8), 108, "latin1");
   h.write(octal(0, 8), 116, "latin1");
-  h.write(octal(Buffer.byteLength(content), 12), 124, "latin1");
+  h.write(octal(size ?? Buffer.byteLength(content), 12), 124, "latin1");
   h.write(octal(0, 12), 136, "latin1");
   h.write(type, 156, "latin1");
   h.write(linkName, 157, 100, "utf8");

@@ -6,18 +6,16 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../../src/control-plane/is-process-alive.js";
-import { type GiteaBuild, giteaBuild, giteaVersion } from "../../../src/testing/gitea/gitea-build.js";
-import {
-  GiteaFixture,
-  type GiteaPullRequest,
-  type GiteaUser,
-} from "../../../src/testing/gitea/gitea-fixture.js";
-import { type GiteaServer, startGitea } from "../../../src/testing/gitea/start-gitea.js";
+import { type GiteaBuild, giteaBuild, giteaVersion } from "./gitea-build.js";
+import { GiteaFixture } from "./gitea-fixture.js";
+import type { GiteaPullRequest } from "./gitea-pull-requests.js";
+import type { GiteaUser } from "./gitea-users.js";
+import { type GiteaServer, startGitea } from "./start-gitea.js";
 import {
   type ReceivedWebhook,
   startWebhookReceiver,
   type WebhookReceiver,
-} from "../../../src/testing/gitea/start-webhook-receiver.js";
+} from "./start-webhook-receiver.js";
 
 // Building Gitea on a cold cache takes minutes on two cores.
 const buildTimeoutMs = 20 * 60_000;

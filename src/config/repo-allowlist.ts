@@ -1,15 +1,16 @@
 /**
- * Compiles `ZAKENAK_REPO_ALLOWLIST` globs into a predicate on `owner/name`. `*` matches within one
- * path segment, `**` across segments (GitLab subgroups: `acme/**`). Matching ignores case, as the hosts
- * do for repository names. An empty list allows every repository.
+ * Compiles `owner/name` globs into a predicate. `*` matches within one path segment, `**` across
+ * segments (GitLab subgroups: `acme/**`); `*` or `**` alone matches every repository. Matching ignores
+ * case, as the hosts do for repository names. An empty list allows nothing: serving every repository
+ * must be written down.
  */
 export function repoAllowlist(globs: readonly string[]): (fullName: string) => boolean {
-  if (globs.length === 0) return () => true;
   const patterns = globs.map(globToRegExp);
   return (fullName) => patterns.some((p) => p.test(fullName));
 }
 
 function globToRegExp(glob: string): RegExp {
+  if (glob === "*" || glob === "**") return /^.*$/;
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob.charAt(i);

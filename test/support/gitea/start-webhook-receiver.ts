@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { waitUntil } from "../../control-plane/wait-until.js";
+import { waitUntil } from "../../../src/control-plane/wait-until.js";
 
 export interface ReceivedWebhook {
   /** X-Gitea-Event, e.g. "push", "pull_request", "issue_comment". */

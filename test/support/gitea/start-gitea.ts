@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { freePorts } from "../../control-plane/free-ports.js";
-import { httpStatus } from "../../control-plane/http-status.js";
-import { logTail } from "../../control-plane/log-tail.js";
-import { stopProcess } from "../../control-plane/stop-process.js";
-import { waitUntil } from "../../control-plane/wait-until.js";
+import { freePorts } from "../../../src/control-plane/free-ports.js";
+import { httpStatus } from "../../../src/control-plane/http-status.js";
+import { logTail } from "../../../src/control-plane/log-tail.js";
+import { stopProcess } from "../../../src/control-plane/stop-process.js";
+import { waitUntil } from "../../../src/control-plane/wait-until.js";
 import { giteaAppIni } from "./gitea-app-ini.js";
 import { type GiteaBuild, giteaBuild } from "./gitea-build.js";
 

@@ -1,9 +1,9 @@
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { access } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { zakenakCacheDir } from "../../control-plane/zakenak-cache-dir.js";
-import { runBuildScript } from "../../tools/run-build-script.js";
+import { zakenakCacheDir } from "../../../src/control-plane/zakenak-cache-dir.js";
+import { runBuildScript } from "../../../src/tools/run-build-script.js";
 
 export interface GiteaBuild {
   /** The gitea executable. */
@@ -14,8 +14,20 @@ export interface GiteaBuild {
 
 export const defaultGiteaVersion = "v1.26.0";
 
-// The same relative path works from src/testing/gitea/ (tests) and dist/testing/gitea/.
-const buildScript = fileURLToPath(new URL("../../../scripts/build-gitea.sh", import.meta.url));
+/**
+ * scripts/build-gitea.sh, found upwards from this module: tests run it from test/support/gitea/, the burst
+ * benchmark from its compiled copy deeper down in bench/dist/.
+ */
+function buildScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const script = join(dir, "scripts", "build-gitea.sh");
+    if (existsSync(script)) return script;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no scripts/build-gitea.sh above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
 
 export function giteaVersion(env: NodeJS.ProcessEnv = process.env): string {
   const version = env.ZAKENAK_GITEA_VERSION || defaultGiteaVersion;
@@ -56,8 +68,9 @@ export async function giteaBuild(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const cached = buildIn(join(zakenakCacheDir(env), "gitea", giteaVersion(env)));
   if (!(await missingPart(cached))) return cached;
-  const built = buildIn((await runBuildScript(buildScript, env)) || cached.dir);
+  const script = buildScript();
+  const built = buildIn((await runBuildScript(script, env)) || cached.dir);
   const missing = await missingPart(built);
-  if (missing) throw new Error(`${missing} is still missing after running ${buildScript}`);
+  if (missing) throw new Error(`${missing} is still missing after running ${script}`);
   return built;
 }

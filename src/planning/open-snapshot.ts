@@ -13,10 +13,13 @@ const RULE_IDS = RULES.map((r) => r.id);
 /** Errors that make a base's config unusable, as opposed to failures to read the revision at all. */
 const CONFIG_ERRORS = new Set(["config-missing", "config-invalid", "yaml-invalid"]);
 
-/** A repository tree to render: the working tree, or a revision read through git. */
-export interface Tree {
+/**
+ * One revision of the repository, opened once: its files (a directory, or a commit read through git) and
+ * its `.zakenak.yaml` parsed once. Every render of the revision reads from it.
+ */
+export interface Snapshot {
   label: string;
-  /** The working tree's directory; a revision has none until something needs its files written out. */
+  /** The working tree's or an extracted archive's directory; a git revision has none. */
   dir?: string;
   /** The commit, when the tree is a revision. */
   sha?: string;
@@ -26,7 +29,7 @@ export interface Tree {
 }
 
 /** What `renderRelease` reads a tree from. */
-export function treeSource(tree: Tree): TreeSource {
+export function snapshotSource(tree: Snapshot): TreeSource {
   return tree.revision ?? (tree.dir as string);
 }
 
@@ -38,15 +41,15 @@ export type ParsedConfigs = Map<string, ZakenakConfig>;
  * directories are added to `temps` for the caller to remove. For the head, a missing or invalid config
  * is an error; for a base it only makes the base empty.
  */
-export async function openTree(
+export async function openSnapshot(
   repoDir: string,
   top: string | undefined,
   ref: string | undefined,
   temps: string[],
   isHead: boolean,
   configs: ParsedConfigs = new Map(),
-): Promise<Tree> {
-  const tree: Tree = { label: "working tree" };
+): Promise<Snapshot> {
+  const tree: Snapshot = { label: "working tree" };
   try {
     if (ref === undefined) {
       tree.dir = repoDir;
@@ -67,14 +70,38 @@ export async function openTree(
     tree.config = await revisionConfig(tree.revision, repoDir, tree.label, configs);
     return tree;
   } catch (err) {
-    if (isHead || !isZakenakError(err) || !CONFIG_ERRORS.has(err.code)) throw err;
-    // A base without a usable config plans as empty: everything in head shows as created.
-    if (err.code === "config-missing") return tree;
-    return {
-      ...tree,
-      warning: `the base's .zakenak.yaml is invalid, so the base is treated as empty: ${err.message}`,
-    };
+    return baseWithoutConfig(tree, err, isHead);
   }
+}
+
+/**
+ * A directory that holds one revision (an archive the host sent for `sha`), its config parsed once. As
+ * with `openSnapshot`, a base without a usable config is empty rather than an error.
+ */
+export async function directorySnapshot(
+  dir: string,
+  sha: string,
+  label: string,
+  isHead: boolean,
+): Promise<Snapshot> {
+  const snapshot: Snapshot = { label, dir, sha };
+  try {
+    const text = await readFile(join(dir, CONFIG_FILE), "utf8").catch(() => undefined);
+    snapshot.config = text === undefined ? await loadConfig(dir, RULE_IDS) : parsed(text, new Map());
+    return snapshot;
+  } catch (err) {
+    return baseWithoutConfig(snapshot, err, isHead);
+  }
+}
+
+function baseWithoutConfig(snapshot: Snapshot, err: unknown, isHead: boolean): Snapshot {
+  if (isHead || !isZakenakError(err) || !CONFIG_ERRORS.has(err.code)) throw err;
+  // A base without a usable config plans as empty: everything in head shows as created.
+  if (err.code === "config-missing") return snapshot;
+  return {
+    ...snapshot,
+    warning: `the base's .zakenak.yaml is invalid, so the base is treated as empty: ${err.message}`,
+  };
 }
 
 /** A revision's `.zakenak.yaml`, read from git's object store (a symlink needs the checkout to follow it). */

@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** `owner/name` globs: `*` within one path segment, `**` across; `*` or `**` alone allows every repository. */
+const REPO_GLOB = /^(\*\*?|[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)+)$/;
+
+const repoGlob = z.string().regex(REPO_GLOB, "must be an owner/name glob (or '*' for every repository)");
+const globs = z.array(z.string().min(1)).min(1);
+const positive = z.number().int().positive();
+
+/** What the operator grants one repository for one environment. */
+const environmentGrant = z.strictObject({
+  /** The kubeconfig context the environment deploys with: the only place the bot's contexts are chosen. */
+  kubeContext: z.string().min(1).optional(),
+  /** Branch globs allowed to deploy the environment; unset: any the default branch maps. */
+  branches: globs.optional(),
+  /** Tag globs allowed to deploy the environment; unset: any the default branch maps. */
+  tags: globs.optional(),
+  /** Whether the repository may take over fields of other field managers (`forceConflicts: true`). */
+  forceConflicts: z.boolean().default(false),
+  /** true forces signed commits on, whatever the repository says. */
+  requireSignedCommits: z.boolean().default(false),
+});
+
+const archiveLimits = z.strictObject({
+  maxCompressedBytes: positive.optional(),
+  maxExtractedBytes: positive.optional(),
+  maxEntries: positive.optional(),
+});
+
+const limits = z.strictObject({ archive: archiveLimits.optional() });
+
+const CLUSTER_VIEW = ["none", "same-repository", "all"] as const;
+
+const repository = z.strictObject({
+  /** One glob or several; the first entry that matches a repository is the one that applies to it. */
+  match: z.union([repoGlob, z.array(repoGlob).min(1)]),
+  /** Environments the repository may deploy to, by name; none: plans only, no cluster is touched. */
+  environments: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), environmentGrant).default({}),
+  pullRequests: z
+    .strictObject({
+      /** Which pull requests get a cluster view: none, those from the repository's own branches, or all. */
+      clusterView: z.enum(CLUSTER_VIEW).default("same-repository"),
+    })
+    .default({ clusterView: "same-repository" }),
+  kustomize: z
+    .strictObject({
+      /** URL prefixes Kustomize may fetch remote bases from; none by default. */
+      remoteBases: z.array(z.string().min(1)).default([]),
+    })
+    .default({ remoteBases: [] }),
+  limits: limits.optional(),
+});
+
+export const serverConfigSchema = z.strictObject({
+  repositories: z.array(repository).default([]),
+  limits: limits.default({}),
+});
+
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type RepositoryRule = ServerConfig["repositories"][number];
+export type EnvironmentGrant = z.infer<typeof environmentGrant>;
+export type ArchiveLimitSettings = z.infer<typeof archiveLimits>;
+export type ClusterViewSetting = (typeof CLUSTER_VIEW)[number];

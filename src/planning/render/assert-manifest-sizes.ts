@@ -1,0 +1,21 @@
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "../../config/input-limits.js";
+import { inputTooLarge } from "./input-too-large.js";
+
+/** Throws `input-too-large` for the first file over the file limit, or for all of them over the render limit. */
+export function assertManifestSizes(
+  release: string,
+  files: readonly { file: string; bytes: number }[],
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): void {
+  let total = 0;
+  for (const { file, bytes } of files) {
+    if (bytes > limits.maxFileBytes) {
+      throw inputTooLarge(`release ${release}: ${file}`, bytes, "maxFileBytes", limits.maxFileBytes);
+    }
+    total += bytes;
+  }
+  if (total > limits.maxRenderBytes) {
+    const what = `release ${release}: its ${files.length} manifest files`;
+    throw inputTooLarge(what, total, "maxRenderBytes", limits.maxRenderBytes);
+  }
+}
