@@ -25,6 +25,7 @@ const REGISTRY = {
   cluster: () => import("./cluster.mjs"),
   intake: () => import("./intake.mjs"),
   burst: () => import("./burst.mjs"),
+  "large-input": () => import("./large-input.mjs"),
 };
 
 /** Result names that one benchmark module produces together: asking for any of them runs that module. */

@@ -33,7 +33,6 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
   const config = loadEnvConfig(io.env);
   const limits = inputLimits(io.env);
-  const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
   const hosts = enabledHosts(config);
   if (hosts.length === 0) {
     throw new ZakenakError(
@@ -42,6 +41,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET",
     );
   }
+  const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
   // JSON lines on the command's stdout: a container runtime collects them from there.
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   const connection = await connectRedis(config.redisUrl);

@@ -73,7 +73,7 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), "must be an http:// or https:// URL")
   .transform((u) => u.replace(/\/+$/, ""));
 
-const ALLOWLIST_GLOB = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)+$/;
+const ALLOWLIST_GLOB = /^(\*\*?|[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)+)$/;
 
 const schema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),

@@ -143,6 +143,7 @@ describe("kustomize remote bases", () => {
       // The remote reference is one local base down: the overlay itself names none.
       "remote-base/kustomization.yaml": `resources:\n  - ${origin}/org/repo//base?ref=v1\n`,
       "overlays/nested/kustomization.yaml": "resources:\n  - ../../base\n  - ../../remote-base\n",
+      "overlays/escape/kustomization.yaml": `resources:\n  - ${origin}/team/../other/configmap.yaml\n  - ${origin}/team/%2e%2e/other/configmap.yaml\n`,
       "overlays/forms/kustomization.yaml": `resources:
   - ../../base
   - git@${origin.slice(7)}:org/repo.git
@@ -189,6 +190,13 @@ openapi:
     requests.length = 0;
     const other = await render("overlays/remote", [`${origin}/other/`]);
     expect(other.error).toContain(`references ${origin}/team/configmap.yaml`);
+    expect(requests).toEqual([]);
+  });
+
+  it("refuses a reference that climbs out of a permitted prefix with dot segments", async () => {
+    const r = await render("overlays/escape", [`${origin}/team/`]);
+    expect(r.error).toContain(`references ${origin}/team/../other/configmap.yaml; `);
+    expect(r.error).toContain(`references ${origin}/team/%2e%2e/other/configmap.yaml.`);
     expect(requests).toEqual([]);
   });
 

@@ -49,7 +49,12 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise
 
 describe("zakenak serve", () => {
   it("stops with one line when Redis cannot be reached", async () => {
-    const io = captureIo({ REDIS_URL: "redis://:hunter2@127.0.0.1:1/0", PORT: "0", ...GITLAB });
+    const io = captureIo({
+      REDIS_URL: "redis://:hunter2@127.0.0.1:1/0",
+      PORT: "0",
+      ZAKENAK_REPO_ALLOWLIST: "*",
+      ...GITLAB,
+    });
     expect(await main(["serve"], io)).toBe(1);
     expect(io.err()).toBe(
       "zakenak: cannot reach Redis at redis://:***@127.0.0.1:1/0: connect ECONNREFUSED 127.0.0.1:1\n",
@@ -94,7 +99,9 @@ describe("zakenak serve", () => {
     });
     try {
       const exit = main(["serve", "--server-config", file], io);
-      await until(() => logLines(io.out()).find((l) => l.msg === "zakenak serve listening"));
+      // Signals are listened for once the workers have started.
+      await until(() => logLines(io.out()).find((l) => l.msg === "workers started"));
+      await new Promise((resolve) => setImmediate(resolve));
       process.emit("SIGTERM");
       expect(await exit).toBe(0);
     } finally {

@@ -199,11 +199,12 @@ export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
 
     async isAncestor(repo, ancestor, descendant) {
       if (ancestor.toLowerCase() === descendant.toLowerCase()) return true;
-      // Gitea reports no ahead/behind status; it lists the commits of head since the merge base. With the
-      // descendant as base, that list is empty exactly when the ancestor is the merge base.
+      // Gitea reports no ahead/behind status, only commits. `descendant..ancestor` lists those reachable from
+      // the ancestor but not from the descendant: none exactly when it is an ancestor. (The `...` form goes
+      // through the merge base, and unrelated histories have none: Gitea answers 500.)
       const compare = await api.json<{ total_commits: number }>(
         at("isAncestor", repo),
-        repoPath(repo, `compare/${encodeURIComponent(descendant)}...${encodeURIComponent(ancestor)}`),
+        repoPath(repo, `compare/${encodeURIComponent(descendant)}..${encodeURIComponent(ancestor)}`),
       );
       return compare.total_commits === 0;
     },

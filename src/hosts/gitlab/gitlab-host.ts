@@ -1,8 +1,10 @@
 import type { CommitablePipelineStatus, MergeRequestNoteSchema, OffsetPagination } from "@gitbeaker/rest";
+import { ZakenakError } from "../../errors.js";
 import type { CommitState, GitHost, PullRequestInfo } from "../git-host.js";
 import type { RepoRef } from "../host-event.js";
 import { extractTarball } from "../shared/extract-tarball.js";
 import { fitComment, splitComment, trimText } from "../shared/fit-comment.js";
+import { describeCall, redactSecrets } from "../shared/host-error.js";
 import { memoizeAsync } from "../shared/memoize-async.js";
 import { pickPullRequest } from "../shared/pick-pull-request.js";
 import { splitRef } from "../shared/split-ref.js";
@@ -228,6 +230,12 @@ export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
         } catch (error) {
           // Unrelated histories: "404 Merge Base Not Found" (a missing project says "Project" instead).
           if (gitLabStatus(error) === 404 && /merge base/i.test(gitLabDetail(error))) return false;
+          // An unknown commit is a 400 here; the other hosts say 404, and callers act on not-found.
+          if (gitLabStatus(error) === 400 && /could not find ref/i.test(gitLabDetail(error))) {
+            const where = describeCall({ host: "gitlab", call: "isAncestor", repo });
+            const detail = redactSecrets(gitLabDetail(error), [token]);
+            throw new ZakenakError("not-found", `${where} failed: ${detail}`);
+          }
           throw error;
         }
       }),

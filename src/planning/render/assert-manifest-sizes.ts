@@ -1,9 +1,13 @@
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "../../config/input-limits.js";
 import { inputTooLarge } from "./input-too-large.js";
 
-/** Throws `input-too-large` for the first file over the file limit, or for all of them over the render limit. */
+/**
+ * Throws `input-too-large` for the first file over the file limit, or for the files of a manifests
+ * directory (`dir`, as in the config) together over the render limit.
+ */
 export function assertManifestSizes(
   release: string,
+  dir: string,
   files: readonly { file: string; bytes: number }[],
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): void {
@@ -15,7 +19,7 @@ export function assertManifestSizes(
     total += bytes;
   }
   if (total > limits.maxRenderBytes) {
-    const what = `release ${release}: its ${files.length} manifest files`;
+    const what = `release ${release}: ${dir} (${files.length} files)`;
     throw inputTooLarge(what, total, "maxRenderBytes", limits.maxRenderBytes);
   }
 }

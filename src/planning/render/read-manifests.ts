@@ -49,7 +49,7 @@ export async function readManifestTexts(opts: {
     if (link) await resolveRepoPath(opts.repoRoot, file, `manifest of release ${opts.release}`);
     return { path, file, bytes: (await stat(path)).size };
   });
-  assertManifestSizes(opts.release, sized, opts.limits);
+  assertManifestSizes(opts.release, relative(opts.repoRoot, opts.dir) || ".", sized, opts.limits);
   return mapLimit(sized, 16, async ({ path, file }) => ({ file, text: await readFile(path, "utf8") }));
 }
 

@@ -33,7 +33,7 @@ export async function renderHelm(
   const env = goToolEnv({ HELM_NO_PLUGINS: "1" });
   const res = await slots(() => runProcess(helm, args, { env, maxStdoutBytes }));
   if (res.stdoutOverflow) {
-    const what = `release ${input.release} (environment ${input.environment}): helm template of chart ${input.chartPath}`;
+    const what = `release ${input.release} (environment ${input.environment}): the output of helm template for chart ${input.chartPath}`;
     throw inputTooLarge(what, undefined, "maxRenderBytes", maxStdoutBytes);
   }
   if (res.code !== 0) {

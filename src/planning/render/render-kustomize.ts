@@ -38,9 +38,8 @@ export async function renderKustomize(
   slots: ToolSlots = unlimitedSlots,
 ): Promise<ParsedManifests> {
   const where = `release ${input.release} (environment ${input.environment})`;
-  const permitted = input.remoteBases ?? [];
   const refused = (await findRemoteReferences(input.dir, await realpath(input.repoRoot))).filter(
-    (r) => !permitted.some((prefix) => prefix !== "" && r.ref.startsWith(prefix)),
+    (r) => !isPermitted(r.ref, input.remoteBases ?? []),
   );
   if (refused.length > 0) {
     const list = refused.map((r) => `${r.file} references ${r.ref}`).join("; ");
@@ -56,12 +55,8 @@ export async function renderKustomize(
   const maxStdoutBytes = input.maxRenderBytes ?? DEFAULT_INPUT_LIMITS.maxRenderBytes;
   const res = await slots(() => runProcess(kubectl, ["kustomize", input.dir], { env, maxStdoutBytes }));
   if (res.stdoutOverflow) {
-    throw inputTooLarge(
-      `${where}: kustomize build of ${input.path}`,
-      undefined,
-      "maxRenderBytes",
-      maxStdoutBytes,
-    );
+    const what = `${where}: the output of kustomize for ${input.path}`;
+    throw inputTooLarge(what, undefined, "maxRenderBytes", maxStdoutBytes);
   }
   if (res.code !== 0) {
     const msg = res.stderr.trim().replace(/^error: /, "") || `exit code ${res.code}`;
@@ -73,4 +68,19 @@ export async function renderKustomize(
     ...(input.namespace ? { namespace: input.namespace } : {}),
     sourceOf: () => input.path,
   });
+}
+
+/**
+ * Under a permitted prefix, and with no `.`/`..` segment (plain or percent-encoded) that a server would
+ * resolve to a path outside it.
+ */
+function isPermitted(ref: string, prefixes: readonly string[]): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ref);
+  } catch {
+    return false;
+  }
+  if (/(^|[/\\])\.{1,2}([/\\?#]|$)/.test(decoded)) return false;
+  return prefixes.some((prefix) => prefix !== "" && ref.startsWith(prefix));
 }

@@ -22,7 +22,7 @@ export async function readRevisionManifests(
   const blobs = files.length > 0 ? await tree.read([...new Set(files.map((f) => f.oid))]) : new Map();
   // git tells blob sizes only with the blobs: refused after reading, still before any parsing.
   const sized = files.map((f) => ({ file: f.rel, bytes: (blobs.get(f.oid) as Buffer).length }));
-  assertManifestSizes(opts.release, sized, opts.limits);
+  assertManifestSizes(opts.release, opts.path, sized, opts.limits);
   const out: ParsedManifests = { objects: [], findings: [] };
   for (const f of files) {
     const parsed = parseManifests((blobs.get(f.oid) as Buffer).toString("utf8"), {

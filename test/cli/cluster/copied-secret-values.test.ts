@@ -83,37 +83,45 @@ function expectNoValue(...results: CliResult[]): void {
   }
 }
 
-let repo: TempRepo;
 let cache: ReturnType<typeof tempDir>;
-const env = uniqueName("copied");
-const ns = env;
+const repos: TempRepo[] = [];
 
 beforeAll(() => {
   cache = tempDir("zakenak-copied-cache-");
-  repo = tempRepo({
-    ".zakenak.yaml": `environments:\n  - name: ${env}\nreleases:\n  - name: app\n    manifests: manifests/app\npolicy:\n  rules:\n    plain-secret: off\n`,
-    "manifests/app/all.yaml": `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
-  });
-  repo.commit("namespace only");
 });
 afterAll(() => {
-  repo?.cleanup();
+  for (const r of repos) r.cleanup();
   cache?.cleanup();
 });
 
-const cli = (...argv: string[]) =>
-  runCli([...argv, "--repo", repo.dir, "--kubeconfig", sharedKubeconfig()], {
-    cwd: repo.dir,
-    cacheDir: cache.dir,
+/** A repository of its own environment (and namespace), whose first commit holds only the namespace. */
+function scenario() {
+  const env = uniqueName("copied");
+  const ns = env;
+  const repo = tempRepo({
+    ".zakenak.yaml": `environments:\n  - name: ${env}\nreleases:\n  - name: app\n    manifests: manifests/app\npolicy:\n  rules:\n    plain-secret: off\n`,
+    "manifests/app/all.yaml": `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
   });
-async function plans(...argv: string[]): Promise<CliResult[]> {
-  const out: CliResult[] = [];
-  for (const format of ["text", "markdown", "json"]) out.push(await cli(...argv, "--format", format));
-  return out;
+  repos.push(repo);
+  repo.commit("namespace only");
+  const cli = (...argv: string[]) =>
+    runCli([...argv, "--repo", repo.dir, "--kubeconfig", sharedKubeconfig()], {
+      cwd: repo.dir,
+      cacheDir: cache.dir,
+    });
+  // One after the other: the disk cache names its temporary files by process, so two renders of the
+  // same release in one process at once would trip over each other.
+  const plans = async (...argv: string[]): Promise<CliResult[]> => {
+    const out: CliResult[] = [];
+    for (const format of ["text", "markdown", "json"]) out.push(await cli(...argv, "--format", format));
+    return out;
+  };
+  return { env, ns, repo, cli, plans };
 }
 
 describe("a Secret's values copied into a ConfigMap and a container's env", () => {
   it("show in no output: plan, plan --live, apply --dry-run, apply and history", async () => {
+    const { env, ns, repo, cli, plans } = scenario();
     repo.write({ "manifests/app/all.yaml": manifests(ns, SHORT, LONG) });
     const repositoryView = await plans("plan");
     for (const r of repositoryView) expect(r.code, r.stderr).toBe(2);
@@ -128,7 +136,11 @@ describe("a Secret's values copied into a ConfigMap and a container's env", () =
     const applied = await cli("apply", "--env", env, "--no-wait");
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain("revision 1 applied");
-    expectNoValue(applied);
+    const history = await cli("history", "--env", env);
+    const historyJson = await cli("history", "--env", env, "--format", "json");
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(historyJson.stdout).revisions).toHaveLength(1);
+    expectNoValue(applied, history, historyJson);
 
     // New values: the old ones are known only from the live Secret the cluster view reads.
     repo.write({ "manifests/app/all.yaml": manifests(ns, SHORT_NEXT, LONG_NEXT) });
@@ -146,6 +158,10 @@ describe("a Secret's values copied into a ConfigMap and a container's env", () =
   });
 
   it("are redacted from a server error in the cluster view, the apply's error, and the history", async () => {
+    const { env, ns, repo, cli } = scenario();
+    repo.write({ "manifests/app/all.yaml": manifests(ns, SHORT, LONG) });
+    repo.commit("copies");
+    expect((await cli("apply", "--env", env, "--no-wait")).code).toBe(0);
     repo.write({ "manifests/app/all.yaml": manifests(ns, SHORT_NEXT, LONG_NEXT, rejected(ns, LONG_NEXT)) });
     repo.commit("a label the server rejects");
     const live = await cli("plan", "--live", "--env", env, "--debug");

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { giteaBuild } from "../../support/gitea/gitea-build.js";
 import { GiteaFixture } from "../../support/gitea/gitea-fixture.js";
 import type { GiteaUser } from "../../support/gitea/gitea-users.js";
 import { type GiteaServer, startGitea } from "../../support/gitea/start-gitea.js";
+import { tempRepo } from "../../support/temp-repo.js";
 import { rejection } from "../shared/rejection.js";
 
 // Building Gitea on a cold cache takes minutes.
@@ -88,6 +90,26 @@ describe("Gitea host against a real Gitea: refs, ancestry, forks", () => {
     expect(await host.isAncestor(repo, sha.a, sha.c)).toBe(true);
     expect(await host.isAncestor(repo, sha.b, sha.c)).toBe(false);
     expect(await host.isAncestor(repo, sha.c, sha.b)).toBe(false);
+  });
+
+  it("answers false for histories with no commit in common", async () => {
+    // The API cannot make a root commit, so an unrelated one is pushed over HTTP.
+    const local = tempRepo({ "other.txt": "o\n" });
+    try {
+      const orphan = local.commit("Unrelated root");
+      const remote = new URL(`${owner}/history.git`, gitea.url);
+      remote.username = gitea.adminUser;
+      remote.password = gitea.adminPassword;
+      // Piped: git would print Gitea's "create a pull request" hints into the test output.
+      execFileSync("git", ["-C", local.dir, "push", "-q", remote.href, "main:refs/heads/unrelated"], {
+        stdio: "pipe",
+      });
+      expect(await host.refSha(repo, "refs/heads/unrelated")).toBe(orphan);
+      expect(await host.isAncestor(repo, orphan, sha.b)).toBe(false);
+      expect(await host.isAncestor(repo, sha.b, orphan)).toBe(false);
+    } finally {
+      local.cleanup();
+    }
   });
 
   it("fails for a commit the repository does not have", async () => {

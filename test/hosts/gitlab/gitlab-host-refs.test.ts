@@ -80,7 +80,11 @@ describe("GitLab host: isAncestor", () => {
       },
     );
     expect(await h.host.isAncestor(byId, mainTip, headSha)).toBe(false);
-    expect(await rejection(h.host.isAncestor(byId, mainTip, headSha))).toMatchObject({ retryable: false });
+    // GitLab says 400 for an unknown commit; it is reported as not-found, like the other hosts do.
+    expect(await rejection(h.host.isAncestor(byId, mainTip, headSha))).toMatchObject({
+      code: "not-found",
+      retryable: false,
+    });
   });
 
   it("fails when the project itself is not found", async () => {
