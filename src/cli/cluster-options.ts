@@ -2,10 +2,15 @@ import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { EnvironmentTarget } from "../applying/apply-environment.js";
-import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
-import type { EnvironmentConfig } from "../config/schema.js";
+import { loadConfig } from "../config/load-config.js";
+import { loadServerConfig } from "../config/load-server-config.js";
+import type { EnvironmentConfig, ZakenakConfig } from "../config/schema.js";
+import { selectEnvironments } from "../config/select-environments.js";
 import { isZakenakError, ZakenakError } from "../errors.js";
 import { type ConnectedKubeClient, connectKube } from "../kube/connect-kube.js";
+import { repositoryGrant } from "../trust/repository-grant.js";
+import { trustedEnvironment } from "../trust/trusted-environment.js";
+import { trustedPolicy } from "../trust/trusted-policy.js";
 import { RULES } from "../validation/rules.js";
 import type { CliIo } from "./cli-io.js";
 
@@ -17,6 +22,8 @@ export const CLUSTER_OPTIONS = {
   context: { type: "string" },
   actor: { type: "string" },
   debug: { type: "boolean" },
+  "server-config": { type: "string" },
+  repository: { type: "string" },
 } as const;
 
 export interface ClusterArgs {
@@ -25,6 +32,10 @@ export interface ClusterArgs {
   kubeconfig?: string | undefined;
   context?: string | undefined;
   actor?: string | undefined;
+  /** The operator's server configuration, for operators who want the bot's checks on the CLI too. */
+  "server-config"?: string | undefined;
+  /** `owner/name` the server configuration's entries are matched against. */
+  repository?: string | undefined;
 }
 
 export interface ClusterSession {
@@ -53,15 +64,11 @@ export async function openCluster(
       repoDir,
       RULES.map((r) => r.id),
     );
-    const found = config.environments.find((e) => e.name === args.env);
-    if (!found) {
-      const known = config.environments.map((e) => e.name).join(", ");
-      throw new ZakenakError(
-        "usage",
-        `unknown environment "${args.env}" in ${CONFIG_FILE} (known: ${known})`,
-      );
-    }
-    environment = found;
+    selectEnvironments(
+      config.environments.map((e) => e.name),
+      [args.env],
+    );
+    environment = await checkedEnvironment(args, config, args.env);
   } catch (err) {
     if (needsConfig || !isZakenakError(err) || err.code !== "config-missing") throw err;
   }
@@ -79,6 +86,41 @@ export async function openCluster(
     holder: `cli/${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`,
     holderDescription: `zakenak ${command} by ${actor} (pid ${process.pid})`,
   };
+}
+
+/**
+ * The environment as `.zakenak.yaml` declares it or, with `--server-config`, as the server configuration
+ * grants it to `--repository`: the same refusals the bot makes, and the granted kube context.
+ */
+async function checkedEnvironment(
+  args: ClusterArgs,
+  config: ZakenakConfig,
+  name: string,
+): Promise<ClusterSession["environment"]> {
+  const declared = config.environments.find((e) => e.name === name) as EnvironmentConfig;
+  const file = args["server-config"];
+  if (file === undefined) return declared;
+  if (!args.repository) {
+    throw new ZakenakError(
+      "usage",
+      "--server-config needs --repository OWNER/NAME to find the repository's entry",
+    );
+  }
+  const policy = trustedPolicy(
+    config,
+    "working tree",
+    repositoryGrant(await loadServerConfig(file), args.repository),
+  );
+  const env = trustedEnvironment(policy, name);
+  if (args.context !== undefined && args.context !== env.kubeContext) {
+    throw new ZakenakError(
+      "forbidden",
+      `[kube-context-not-granted] --context ${args.context}: ${policy.grant.source} grants environment ${name} ${
+        env.kubeContext ? `the context "${env.kubeContext}"` : "the default context"
+      }`,
+    );
+  }
+  return { ...declared, ...env };
 }
 
 function safeUser(): string {

@@ -45,6 +45,10 @@ history options:
 unlock options:
   --env NAME (required), --kubeconfig, --context
 
+apply, rollback, history and unlock also take:
+  --server-config FILE   check the environment against an operator's server configuration, as the bot does
+  --repository O/N       the repository name its entries are matched against (with --server-config)
+
 validate options:
   --repo DIR, --ref REF (default: the working tree), --env NAME, --format text|json, --no-cache, --debug
 

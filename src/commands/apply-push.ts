@@ -1,7 +1,7 @@
 import { ZakenakError } from "../errors.js";
 import { onceForJob } from "../queue/job-steps.js";
 import { NewestHeads } from "../queue/newest-heads.js";
-import type { TrustedEnvironment, TrustedPolicy } from "../trust/trusted-policy.js";
+import { trustedEnvironment } from "../trust/trusted-environment.js";
 import { type ApplyReport, applyCommentBody, applyMarker, supersededBody } from "./apply-comment.js";
 import type { BotContext } from "./bot-context.js";
 import { type DeployOutcome, deployCommit, refMoved } from "./deploy-commit.js";
@@ -13,19 +13,6 @@ export interface ApplyRequest extends ApplyReport {
 }
 
 export const applyContext = (env: string) => `zakenak/apply: ${env}`;
-
-/** The environment as the trusted policy has it; refused or unknown ones are refused by name. */
-export function trustedEnvironment(policy: TrustedPolicy, name: string): TrustedEnvironment {
-  const env = policy.environments.find((e) => e.name === name);
-  if (env) return env;
-  const refused = policy.refused.find((e) => e.name === name);
-  throw new ZakenakError(
-    "forbidden",
-    refused
-      ? `[${refused.rule}] ${refused.reason}; nothing was applied`
-      : `environment ${name} is not on the default branch ${policy.defaultBranch}; nothing was applied`,
-  );
-}
 
 /**
  * Deploys a pushed commit to one environment: the ref must still point at it, the signature check, a

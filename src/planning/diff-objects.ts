@@ -80,10 +80,25 @@ export function toYaml(obj: unknown): string {
 
 /** Unified diff hunks (no file headers) between two texts. */
 export function unifiedDiff(oldText: string, newText: string): string {
+  // A created or deleted object is one hunk of all its lines: no need to search for a shortest edit.
+  if (oldText === "" && wholeLines(newText)) return oneSidedHunk("+", newText);
+  if (newText === "" && wholeLines(oldText)) return oneSidedHunk("-", oldText);
   const patch = structuredPatch("before", "after", oldText, newText, "", "", { context: CONTEXT });
   return patch.hunks
     .map((h) => `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n${h.lines.join("\n")}`)
     .join("\n");
+}
+
+/** Text that ends in a newline and has no carriage return: what `toYaml` prints. */
+function wholeLines(text: string): boolean {
+  return text.endsWith("\n") && !text.includes("\r");
+}
+
+/** The hunk `structuredPatch` gives between nothing and `text`: `@@ -1,0 +1,N @@`, or the reverse. */
+function oneSidedHunk(sign: "+" | "-", text: string): string {
+  const lines = text.slice(0, -1).split("\n");
+  const range = sign === "+" ? `-1,0 +1,${lines.length}` : `-1,${lines.length} +1,0`;
+  return `@@ ${range} @@\n${sign}${lines.join(`\n${sign}`)}`;
 }
 
 function change(

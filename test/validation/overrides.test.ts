@@ -53,6 +53,9 @@ describe("RULES", () => {
       "gpu-limits",
       "gpu-scheduling",
       "plain-secret",
+      "data-too-large",
+      "annotations-too-large",
+      "object-too-large",
     ]);
     for (const r of RULES) {
       expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);

@@ -108,6 +108,11 @@ describe("applies on push", () => {
   it("deploys a tag matching an environment's glob", async () => {
     const tip = (await t.world.admin.getBranch({ owner: t.repo.owner, repo: t.repo.name, name: "develop" }))
       .commit.id;
+    // The bot asks the host where the tag points before deploying it: the tag must exist.
+    await t.world.admin.json("POST", `repos/${t.repo.owner}/${t.repo.name}/tags`, {
+      tag_name: "v1.2.0",
+      target: tip,
+    });
     const delivered = await t.bot.deliver(pushEvent(t.repo, "v1.2.0", tip, t.world.writer.username, true));
     const pushJob = await t.bot.finished(delivered.jobId);
     expect(pushJob.returnvalue).toEqual({ result: "enqueued", environments: [prod] });

@@ -49,7 +49,6 @@ releases:
     manifests: manifests
 `;
   const files = (color: string) => ({
-    "manifests/ns.yaml": `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
     "manifests/settings.yaml": configMapYaml(ns, "settings", { color }),
   });
   let decoy: Server;
@@ -101,7 +100,9 @@ releases:
     const sha = await put("develop", files("green"));
     const { delivered, push } = await deployPush("develop", sha);
     expect(push.returnvalue).toEqual({ result: "enqueued", environments: [dev] });
-    expect((await applyOf(delivered.jobId)).returnvalue).toMatchObject({ result: "succeeded" });
+    const applied = await applyOf(delivered.jobId);
+    expect(applied.failedReason).toBeUndefined();
+    expect(applied.returnvalue).toMatchObject({ result: "succeeded" });
     expect(await color()).toEqual({ color: "green" });
   });
 
@@ -148,11 +149,11 @@ releases:
   it("gives a pull request from a fork the repository view only", async () => {
     const writer = shared.world.writer;
     const asWriter = new GiteaFixture(shared.world.gitea.url, writer.token);
-    const fork = await asWriter.json<{ name: string; owner: { login: string } }>(
-      "POST",
-      `repos/${repo.owner}/${repo.name}/forks`,
-      {},
-    );
+    const forked = await asWriter.request("POST", `repos/${repo.owner}/${repo.name}/forks`, {
+      body: {},
+      expect: [202],
+    });
+    const fork = (await forked.json()) as { name: string; owner: { login: string } };
     await asWriter.putFiles({
       owner: fork.owner.login,
       repo: fork.name,
@@ -235,9 +236,8 @@ describe("what the operator's server configuration decides", () => {
   beforeAll(async () => {
     repo = await createTestRepo(shared.world, {
       ".zakenak.yaml": `environments:\n  - name: ${dev}\n    branch: develop\n  - name: ${other}\n    branch: develop\nreleases:\n  - name: app\n    namespace: ${ns}\n    manifests: manifests\n`,
-      "manifests/ns.yaml": `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
       "manifests/a.yaml": configMapYaml(ns, "a", { x: "1" }),
-      "manifests/b.yaml": configMapYaml(ns, "b", { x: "2" }),
+      "manifests/b/b.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: ${ns}\n`,
     });
     const server = parseServerConfig(
       `repositories:\n  - match: ${repo.ref.fullName}\n    environments:\n      ${dev}: {}\n    limits:\n      archive:\n        maxEntries: 3\n`,

@@ -65,21 +65,17 @@ function dataBytes(object: KubeObject): { fields: string; bytes: number } | unde
   }
   if (object.kind === "Secret") {
     // The API server merges stringData into data, a stringData key replacing the same data key.
-    const values = new Map<string, number>();
-    for (const [k, v] of strings(object.data)) values.set(k, base64Bytes(v));
-    for (const [k, v] of strings(object.stringData)) values.set(k, Buffer.byteLength(v, "utf8"));
-    let bytes = 0;
-    for (const n of values.values()) bytes += n;
+    const replaced = isRecord(object.stringData) ? object.stringData : {};
+    const bytes =
+      sum(object.data, base64Bytes, (k) => !Object.hasOwn(replaced, k)) +
+      sum(object.stringData, (v) => Buffer.byteLength(v, "utf8"));
     return { fields: "data and stringData", bytes };
   }
   return undefined;
 }
 
 function annotationBytes(annotations: unknown): number {
-  let bytes = 0;
-  for (const [k, v] of strings(annotations))
-    bytes += Buffer.byteLength(k, "utf8") + Buffer.byteLength(v, "utf8");
-  return bytes;
+  return sum(annotations, (v, k) => Buffer.byteLength(k, "utf8") + Buffer.byteLength(v, "utf8"));
 }
 
 /** The object as JSON, as an apply sends it; undefined when it has no JSON form (a cycle of aliases). */
@@ -95,13 +91,17 @@ function base64Bytes(value: string): number {
   return Buffer.from(value, "base64").length;
 }
 
-function sum(map: unknown, size: (value: string) => number): number {
+/** Sizes of a map's string values (other values are the schema rule's business), in one pass. */
+function sum(
+  map: unknown,
+  size: (value: string, key: string) => number,
+  counts: (key: string) => boolean = () => true,
+): number {
+  if (!isRecord(map)) return 0;
   let bytes = 0;
-  for (const [, v] of strings(map)) bytes += size(v);
+  for (const key of Object.keys(map)) {
+    const value = map[key];
+    if (typeof value === "string" && counts(key)) bytes += size(value, key);
+  }
   return bytes;
-}
-
-function strings(map: unknown): [string, string][] {
-  if (!isRecord(map)) return [];
-  return Object.entries(map).filter((e): e is [string, string] => typeof e[1] === "string");
 }
