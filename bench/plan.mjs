@@ -28,6 +28,11 @@ const RELEASES = Array.from({ length: 40 }, (_, i) => `svc-${String(i + 1).padSt
 const CHANGED = ["svc-03", "svc-11", "svc-19", "svc-27", "svc-35"];
 /** Distinct renders a cold plan needs: every head release plus the base side of the changed ones. */
 const EXPECTED_RENDERS = RELEASES.length + CHANGED.length;
+/**
+ * Zakenak runs helm with GOGC=400 (fewer collections during Go's start-up); the baseline loop and the
+ * single helm run get the same value, so the ratio compares the work and not the garbage collector.
+ */
+const GOGC = "400";
 
 export async function run({ runs, log }) {
   const { toolPath } = await import(join(ROOT, "dist", "tools", "tool-path.js"));
@@ -63,6 +68,7 @@ export async function run({ runs, log }) {
     ZAKENAK_HELM: helm,
     ZAKENAK_KUBECTL: kubectl,
     NO_COLOR: "1",
+    GOGC,
   });
   const plan = async (cacheDir, label) => {
     const r = await runMeasured(node, zakenakArgs, {
@@ -80,6 +86,7 @@ export async function run({ runs, log }) {
     mkdirSync(outDir, { recursive: true });
     return runMeasured("bash", [baselineScript, helm, outDir], {
       cwd: REPO,
+      env: { ...process.env, GOGC },
       label: "baseline helm template loop",
     });
   };
@@ -99,7 +106,7 @@ export async function run({ runs, log }) {
       ],
       {
         cwd: REPO,
-        env: { ...process.env, HELM_NO_PLUGINS: "1" },
+        env: { ...process.env, HELM_NO_PLUGINS: "1", GOGC },
         label: "single helm template",
       },
     );
@@ -135,6 +142,8 @@ export async function run({ runs, log }) {
     if (h.peakRssKB !== undefined) samples.helmRss.push(h.peakRssKB / 1024);
   }
 
+  const prRenders = await pullRequestRenders(helm, log);
+
   const cores = availableParallelism();
   const coreNote = cores === 2 ? "" : ` This machine has ${cores} cores, so the verdict is indicative only.`;
   const baselineName = "helm template ×40, sequential bash loop";
@@ -147,7 +156,7 @@ export async function run({ runs, log }) {
       baseline: baselineName,
       baselineValue: median(samples.baseline),
       goal: { maxRatio: 0.6, context: `on 2 cores${coreNote ? ` (ran on ${cores})` : ""}` },
-      note: `Wall time of "zakenak plan --base HEAD~1 --format json" (exit 2) on 40 releases with 5 changed, empty render cache (${EXPECTED_RENDERS} helm renders, ${cores} cores). zakenak ${spread(samples.cold)}; baseline ${spread(samples.baseline)}. Node ${process.version}.${coreNote}`,
+      note: `Wall time of "zakenak plan --base HEAD~1 --format json" (exit 2) on 40 releases with 5 changed, empty render cache (${EXPECTED_RENDERS} helm renders, ${cores} cores). zakenak ${spread(samples.cold)}; baseline ${spread(samples.baseline)}. Both run helm at GOGC=${GOGC}. Node ${process.version}.${coreNote}`,
     },
     {
       name: "plan-warm",
@@ -159,6 +168,15 @@ export async function run({ runs, log }) {
       note: `Same plan again with the render cache filled by the cold run (no helm runs). zakenak ${spread(samples.warm)}.${coreNote}`,
     },
   ];
+  results.push({
+    name: "plan-pr-renders",
+    value: prRenders,
+    unit: "renders",
+    baseline: "distinct (revision, release) pairs of the pull request",
+    baselineValue: EXPECTED_RENDERS,
+    goal: { maxRatio: 1 },
+    note: `helm runs of the bot's pull-request plan (base and head from their archives, no render cache), whose head renders also feed the cluster view (planSnapshots hands them to it; it renders nothing itself). ${EXPECTED_RENDERS} = 40 head releases + 5 changed at the base; unchanged charts are shared between base and head. Rendering the head again for the cluster view would add 40.`,
+  });
   if (samples.coldRss.length > 0 && samples.helmRss.length > 0) {
     const helmPeak = median(samples.helmRss);
     const coldPeak = median(samples.coldRss);
@@ -178,6 +196,46 @@ export async function run({ runs, log }) {
     });
   }
   return results;
+}
+
+/**
+ * The bot's path for a pull request: base and head opened once from exported trees (as from the host's
+ * archives), planned with no render cache; returns how many times helm ran.
+ */
+async function pullRequestRenders(helm, log) {
+  const dist = (p) => import(join(ROOT, "dist", p));
+  const { directorySnapshot } = await dist("planning/open-snapshot.js");
+  const { planSnapshots } = await dist("planning/plan-repository.js");
+  const { noRenderCache } = await dist("planning/render/render-cache.js");
+  const counter = join(WORK, "helm-runs.log");
+  const wrapper = join(WORK, "helm-counting.sh");
+  rmSync(counter, { force: true });
+  writeFileSync(wrapper, `#!/bin/sh\necho run >> '${counter}'\nexec '${helm}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const trees = {};
+  for (const [side, rev] of [
+    ["base", "HEAD~1"],
+    ["head", "HEAD"],
+  ]) {
+    const dir = join(WORK, `pr-${side}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    runSetup("bash", ["-c", `git -C '${REPO}' archive ${rev} | tar -x -C '${dir}'`]);
+    trees[side] = await directorySnapshot(dir, rev, rev, side === "head");
+  }
+  const before = { helm: process.env.ZAKENAK_HELM };
+  process.env.ZAKENAK_HELM = wrapper;
+  try {
+    const { plan, heads } = await planSnapshots({ head: trees.head, base: trees.base, cache: noRenderCache });
+    if (heads.size !== plan.environments.length)
+      throw new Error("the plan handed no render to the cluster view");
+  } finally {
+    if (before.helm === undefined) delete process.env.ZAKENAK_HELM;
+    else process.env.ZAKENAK_HELM = before.helm;
+  }
+  const runs = readFileSync(counter, "utf8").split("\n").filter(Boolean).length;
+  log(`pull-request plan: ${runs} helm runs for ${EXPECTED_RENDERS} distinct renders`);
+  return runs;
 }
 
 function mb(kb) {

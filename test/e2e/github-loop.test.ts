@@ -187,7 +187,8 @@ function describeCall(r: RecordedRequest): string | undefined {
   if (get && r.path === `${REPO}/contents/.zakenak.yaml`) return Call.config(String(r.query.ref));
   const [tarball] = matchOf(r, new RegExp(`^${REPO}/tarball/${sha}$`));
   if (get && tarball) return Call.archive(tarball);
-  if (r.method === "POST" && r.path.startsWith(`${REPO}/statuses/`)) return Call.status(String(jsonOf(r).state));
+  if (r.method === "POST" && r.path.startsWith(`${REPO}/statuses/`))
+    return Call.status(String(jsonOf(r).state));
   const [a, b] = matchOf(r, new RegExp(`^${REPO}/compare/${sha}\\.\\.\\.${sha}$`));
   if (get && a && b) return Call.ancestry(a, b);
   const [pullsOf] = matchOf(r, new RegExp(`^${REPO}/commits/${sha}/pulls$`));
@@ -250,7 +251,11 @@ const github: LoopHost = {
     path: `${REPO}/compare/${ancestor}...${descendant}`,
     json: comparison(`${fake.url}${API}`, "behind", 0, 1),
   }),
-  pullsForCommit: (pr) => ({ method: "GET", path: `${REPO}/commits/${pr.mergeSha}/pulls`, json: [prJson(pr)] }),
+  pullsForCommit: (pr) => ({
+    method: "GET",
+    path: `${REPO}/commits/${pr.mergeSha}/pulls`,
+    json: [prJson(pr)],
+  }),
   listComments: (number, bodies) => ({
     method: "GET",
     path: `${REPO}/issues/${number}/comments`,

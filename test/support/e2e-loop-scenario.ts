@@ -247,10 +247,9 @@ async function commandPhase(host: LoopHost, pr: LoopPullRequest, role: Role, bod
     host.createComment(pr.number, nextCommentId++),
   );
   await host.comment(pr.number, id, role, body);
-  const who = host.users[role];
-  const seen = await phaseDone(fake, `the reply to ${who}'s ${body}`, host.isCommentPost(pr.number), log(host), {
-    from,
-  });
+  const what = `the reply to ${host.users[role]}'s ${body}`;
+  const seen = await phaseDone(fake, what, host.isCommentPost(pr.number), log(host), { from });
+  host.expectAuthenticated(seen);
   const reply = String(jsonOf(seen.find(host.isCommentPost(pr.number)) as RecordedRequest).body);
   expect(reply).toContain(replyMarker(String(id)));
   return reply;
@@ -267,6 +266,7 @@ function expectRealPlan(repo: LoopRepo, plan: string, from: string, to: string) 
   expect(repository).toMatch(new RegExp(`^\\s*\\+.*color: ${to}`, "m"));
   expect(cluster, plan).toBeDefined();
   expect(cluster).toContain(`ConfigMap ${repo.ns}/settings`);
+  expect(cluster).toMatch(new RegExp(`^\\s*\\+.*color: ${to}`, "m"));
   expect(cluster).not.toMatch(/no cluster view|not reachable/);
 }
 
@@ -275,7 +275,12 @@ export async function runLoop(host: LoopHost): Promise<void> {
   const { repo, client } = host;
   const { env, ns } = repo;
   const d0 = repo.commit("blue");
-  const first: LoopPullRequest = { number: 1, head: repo.commit("green"), headRef: "feature-green", developTip: d0 };
+  const first: LoopPullRequest = {
+    number: 1,
+    head: repo.commit("green"),
+    headRef: "feature-green",
+    developTip: d0,
+  };
   expectRealPlan(repo, await planPhase(host, first, true), "blue", "green");
 
   const m1 = repo.merge(first.head);
@@ -283,7 +288,12 @@ export async function runLoop(host: LoopHost): Promise<void> {
   await waitFor("the ConfigMap", async () => (await liveData(client, ns, "settings"))?.color === "green");
   expect(await client.get({ apiVersion: "v1", kind: "Namespace", name: ns })).toBeDefined();
 
-  const second: LoopPullRequest = { number: 2, head: repo.commit("red"), headRef: "feature-red", developTip: m1 };
+  const second: LoopPullRequest = {
+    number: 2,
+    head: repo.commit("red"),
+    headRef: "feature-red",
+    developTip: m1,
+  };
   expectRealPlan(repo, await planPhase(host, second, false), "green", "red");
   const m2 = repo.merge(second.head);
   await applyPhase(host, { ...second, mergeSha: m2 }, m1, m1, 2);
