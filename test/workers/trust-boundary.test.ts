@@ -224,6 +224,33 @@ releases:
     });
     expect(await listRevisions(shared.client, prod)).toEqual([]);
   });
+
+  it("never deploys by push a commit older than the deployed one: only /rollback goes back", async () => {
+    const branch = (name: string) =>
+      shared.world.admin.getBranch({ owner: repo.owner, repo: repo.name, name });
+    const tip = (await branch("develop")).commit.id;
+    const old = (await branch("main")).commit.id;
+    const tagAt = async (target: string) => {
+      const tag = `v2.${hex(2)}`;
+      await shared.world.admin.json("POST", `repos/${repo.owner}/${repo.name}/tags`, {
+        tag_name: tag,
+        target,
+      });
+      return tag;
+    };
+    const current = await deployPush(await tagAt(tip), tip, true);
+    expect((await applyOf(current.delivered.jobId, prod)).returnvalue).toMatchObject({ result: "succeeded" });
+    const revisions = await listRevisions(shared.client, prod);
+
+    // A new tag on an old commit: the ref is real and points at it, but the commit is behind prod.
+    const stale = await deployPush(await tagAt(old), old, true);
+    const job = await applyOf(stale.delivered.jobId, prod);
+    expect(job.returnvalue).toEqual({
+      result: "skipped",
+      reason: `${old.slice(0, 12)} is older than revision ${revisions[0]?.number} (${tip.slice(0, 12)}), which is deployed; only /rollback goes back`,
+    });
+    expect(await listRevisions(shared.client, prod)).toEqual(revisions);
+  });
 });
 
 describe("what the operator's server configuration decides", () => {
