@@ -52,6 +52,18 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
       )
     : { value: { result: "superseded" as const, by: (await ctx.heads.newest(subject))?.sha ?? "" } };
 
+  const audit = (result: string, detail: string, pullRequest?: number) =>
+    ctx.audit.record({
+      actor: req.actor,
+      action: "apply",
+      repo: repo.fullName,
+      host: repo.host,
+      environment: env.name,
+      sha: req.sha,
+      result,
+      detail,
+      ...(pullRequest !== undefined ? { pullRequest } : {}),
+    });
   if (outcome.result === "skipped") {
     // A replay or an overtaken commit: said on the commit and in the audit log, no comment on the PR.
     await host.setStatus(repo, req.sha, {
@@ -59,16 +71,7 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
       state: "success",
       description: `not deployed: ${outcome.reason}`.slice(0, 140),
     });
-    await ctx.audit.record({
-      actor: req.actor,
-      action: "apply",
-      repo: repo.fullName,
-      host: repo.host,
-      environment: env.name,
-      sha: req.sha,
-      result: "skipped",
-      detail: outcome.reason,
-    });
+    await audit("skipped", outcome.reason);
     ctx.log.info({ environment: env.name, sha: req.sha, reason: outcome.reason }, "not deployed");
     return outcome;
   }
@@ -88,17 +91,7 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
       : applyCommentBody(req, outcome, host.commentLimit);
     await host.upsertComment(repo, number, applyMarker(env.name, req.sha), body);
   }
-  await ctx.audit.record({
-    actor: req.actor,
-    action: "apply",
-    repo: repo.fullName,
-    host: repo.host,
-    environment: env.name,
-    sha: req.sha,
-    result: outcome.result,
-    detail: superseded ? `superseded by ${outcome.by}` : outcome.message,
-    ...(number !== undefined ? { pullRequest: number } : {}),
-  });
+  await audit(outcome.result, superseded ? `superseded by ${outcome.by}` : outcome.message, number);
   ctx.metrics?.applyFinished?.(env.name, outcome.result);
   if (superseded) return outcome;
   if (outcome.rollback) ctx.metrics?.rollbackFinished?.(env.name, "automatic");
