@@ -13,6 +13,8 @@ export interface RunPlanOptions {
   head?: string;
   env?: string[];
   noCache?: boolean;
+  /** false: count changes only (validate). */
+  diffs?: boolean;
 }
 
 /** Runs a repository plan with the CLI's defaults: disk cache, progress on a terminal. */
@@ -25,6 +27,7 @@ export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
     ...(opts.env ? { environments: opts.env } : {}),
     cache: opts.noCache ? noRenderCache : diskRenderCache(join(cacheRoot(io.env), "renders")),
     limits: inputLimits(io.env),
+    ...(opts.diffs === false ? { diffs: false } : {}),
     onProgress: (done, total, label) => {
       progress ??= createProgress({ stream: io.stderr, total, label: "Rendering" });
       progress.tick(label);

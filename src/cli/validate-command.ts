@@ -30,6 +30,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
       ...(values.ref !== undefined ? { head: values.ref } : {}),
       ...(values.env ? { env: values.env } : {}),
       noCache: values["no-cache"] === true,
+      diffs: false,
     },
     io,
   );

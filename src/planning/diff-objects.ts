@@ -17,7 +17,9 @@ export function diffObjects(
   before: readonly KubeObject[],
   after: readonly KubeObject[],
   known?: ReadonlySet<string>,
+  opts: { text?: boolean } = {},
 ): { changes: ObjectChange[]; unchanged: number } {
+  if (opts.text === false) return countChanges(before, after);
   const old = new Map(before.map((o) => [objectKey(o), o]));
   const changes: ObjectChange[] = [];
   let unchanged = 0;
@@ -48,6 +50,24 @@ export function diffObjects(
     const [b] = maskSecretPair(prev, undefined, known);
     changes.push(change("delete", prev, toYaml(b as KubeObject), ""));
   }
+  return { changes, unchanged };
+}
+
+/** What changed, without printing anything: for `validate`, which shows counts and findings only. */
+function countChanges(
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+): { changes: ObjectChange[]; unchanged: number } {
+  const old = new Map(before.map((o) => [objectKey(o), o]));
+  const changes: ObjectChange[] = [];
+  let unchanged = 0;
+  for (const obj of after) {
+    const prev = old.get(objectKey(obj));
+    old.delete(objectKey(obj));
+    if (prev && sameValue(prev, obj)) unchanged++;
+    else changes.push(change(prev ? "update" : "create", obj, "", ""));
+  }
+  for (const prev of old.values()) changes.push(change("delete", prev, "", ""));
   return { changes, unchanged };
 }
 

@@ -41,6 +41,8 @@ export interface PlanOptions {
   /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** false: count the changes without printing diffs (`validate` shows none). Default true. */
+  diffs?: boolean;
 }
 
 /** Renders, validates and diffs base against head for every environment: the repository view of a plan. */
@@ -70,6 +72,7 @@ export interface SnapshotPlanOptions extends RenderSettings {
   /** Limit to these environments; default: all of the head's. */
   environments?: string[];
   concurrency?: number;
+  diffs?: boolean;
 }
 
 /**
@@ -112,7 +115,7 @@ export async function planSnapshots(
   const redact = createRedactor(all);
   const known = secretValues(all);
   const environments = envNames.map((env) =>
-    planEnvironment(env, config, base, rendered, redact, known, rules),
+    planEnvironment(env, config, base, rendered, redact, known, rules, opts.diffs !== false),
   );
   const heads = new Map(
     envNames.map((env) => {
@@ -132,6 +135,7 @@ function planEnvironment(
   redact: Redact,
   known: ReadonlySet<string>,
   rules: { rules: RuleOverrides },
+  text: boolean,
 ): EnvironmentPlan {
   const headReleases = releasesFor(config, env).map((r) => r.name);
   const names = [...new Set([...headReleases, ...releasesFor(base.config, env).map((r) => r.name)])];
@@ -154,7 +158,7 @@ function planEnvironment(
       releases.push({ release: name, changes: [], unchanged: 0, error: redact(error) });
       continue;
     }
-    const { changes, unchanged } = diffObjects(objectsOf(b), objectsOf(h), known);
+    const { changes, unchanged } = diffObjects(objectsOf(b), objectsOf(h), known, { text });
     for (const c of changes) c.diff = redact(c.diff);
     releases.push({ release: name, changes, unchanged });
   }

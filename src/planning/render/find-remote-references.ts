@@ -20,7 +20,7 @@ export async function findRemoteReferences(
 ): Promise<RemoteReference[]> {
   if (seen.has(dir)) return [];
   seen.add(dir);
-  const refs = await kustomizationReferences(dir);
+  const refs = await kustomizationReferences(dir, repoRoot);
   if (!refs) return [];
   const file = relative(repoRoot, join(dir, refs.file));
   const found = refs.remote.map((ref) => ({ file, ref }));

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parse } from "yaml";
+import { join, relative } from "node:path";
+import { parseYamlDocument, toPlainData } from "../../config/parse-yaml-document.js";
 
 /** The names kustomize accepts for a kustomization file, in the order it looks for them. */
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -28,14 +28,19 @@ export interface KustomizationReferences {
 }
 
 /**
- * What the kustomization file in `dir` makes kustomize read, split into local paths and remote
+ * What the kustomization file in `dir` (inside `repoRoot`, which errors name it from) makes kustomize read, split into local paths and remote
  * references; undefined when `dir` has no kustomization file.
  */
-export async function kustomizationReferences(dir: string): Promise<KustomizationReferences | undefined> {
+export async function kustomizationReferences(
+  dir: string,
+  repoRoot: string,
+): Promise<KustomizationReferences | undefined> {
   for (const file of KUSTOMIZATION_FILES) {
     const text = await readFile(join(dir, file), "utf8").catch(() => undefined);
     if (text === undefined) continue;
-    const doc = parse(text, { maxAliasCount: 100 }) as unknown;
+    // The same linear parse as every other YAML here: a repeated key is an error, not a quadratic cost.
+    const name = relative(repoRoot, join(dir, file));
+    const doc = toPlainData(parseYamlDocument(text, name), name);
     const refs = doc && typeof doc === "object" ? referencedPaths(doc as Record<string, unknown>) : [];
     return { file, local: refs.filter((r) => !isRemote(r)), remote: refs.filter(isRemote) };
   }

@@ -18,7 +18,7 @@ export async function hashKustomizeInputs(
   if (seen.has(dir)) return true;
   seen.add(dir);
   await hashTree(hash, dir, repoRoot, repoRoot);
-  const refs = await kustomizationReferences(dir);
+  const refs = await kustomizationReferences(dir, repoRoot);
   if (!refs) return true;
   if (refs.remote.length > 0) return false;
   for (const ref of refs.local) {
