@@ -4,6 +4,7 @@ import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
 import { ZakenakError } from "../errors.js";
+import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createApp } from "../server/create-app.js";
@@ -34,13 +35,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const config = loadEnvConfig(io.env);
   const limits = inputLimits(io.env);
   const hosts = enabledHosts(config);
-  if (hosts.length === 0) {
-    throw new ZakenakError(
-      "config-invalid",
-      "no Git host configured: set APP_ID/PRIVATE_KEY/WEBHOOK_SECRET, " +
-        "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET",
-    );
-  }
+  if (hosts.length === 0) throw noHostConfigured();
   const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
   // JSON lines on the command's stdout: a container runtime collects them from there.
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import type { DestinationStream } from "pino";
-import { loadEnvConfig } from "../config/env-config.js";
+import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
 import { loadServerConfig } from "../config/load-server-config.js";
 import { ZakenakError } from "../errors.js";
+import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createLogger } from "../server/create-logger.js";
 import { hostsFromConfig } from "../workers/hosts-from-config.js";
@@ -29,13 +30,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const lockWaitSeconds = wholeNumber(io.env, "ZAKENAK_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_MS / 1000, 0);
   const applyWait = boolean(io.env, "ZAKENAK_APPLY_WAIT", true);
   const limits = inputLimits(io.env);
-  if (!config.github && !config.gitlab && !config.gitea) {
-    throw new ZakenakError(
-      "config-invalid",
-      "no Git host configured: set GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET, " +
-        "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or APP_ID/PRIVATE_KEY/WEBHOOK_SECRET",
-    );
-  }
+  if (enabledHosts(config).length === 0) throw noHostConfigured();
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   // Fails fast with one line when Redis is not there at start; BullMQ reconnects by itself later.
   (await connectRedis(config.redisUrl)).disconnect();

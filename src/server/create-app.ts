@@ -2,10 +2,10 @@ import type { Queue } from "bullmq";
 import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import type { Logger } from "pino";
 import type { EnvConfig } from "../config/env-config.js";
+import { describeHostVariables } from "../hosts/describe-host-variables.js";
+import type { HostDescriptor } from "../hosts/host-descriptor.js";
 import type { HostKind } from "../hosts/host-event.js";
-import { giteaWebhook } from "./gitea-webhook.js";
-import { GITHUB_WEBHOOK_PATH, githubWebhook } from "./github-webhook.js";
-import { gitlabWebhook } from "./gitlab-webhook.js";
+import { HOSTS } from "../hosts/host-registry.js";
 import type { Metrics } from "./metrics.js";
 import type { Readiness } from "./readiness.js";
 import type { IntakeDeps } from "./settle-delivery.js";
@@ -22,21 +22,13 @@ export interface AppDeps {
   allowed: (fullName: string) => boolean;
 }
 
-const WEBHOOK_PATHS: Record<string, HostKind> = {
-  [GITHUB_WEBHOOK_PATH]: "github",
-  "/api/gitlab/webhooks": "gitlab",
-  "/api/gitea/webhooks": "gitea",
-};
-
-const HOST_VARIABLES: Partial<Record<HostKind, string>> = {
-  github: "APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET",
-  gitlab: "GITLAB_URL, GITLAB_TOKEN and GITLAB_WEBHOOK_SECRET",
-  gitea: "GITEA_URL, GITEA_TOKEN and GITEA_WEBHOOK_SECRET",
-};
+// Every host's path, enabled or not: a disabled host's path answers why it is off.
+const HOST_AT_PATH = new Map<string, HostDescriptor>(HOSTS.map((host) => [host.webhookPath, host]));
 
 /**
  * The HTTP side of the bot: webhook intake for each configured host plus /healthz, /readyz and
- * /metrics. Does not listen (see start-server.ts). Async because Probot initializes before serving.
+ * /metrics. Does not listen (see start-server.ts). Async because each enabled host's webhook code is
+ * loaded (and Probot initialized) before serving.
  */
 export async function createApp(deps: AppDeps): Promise<Express> {
   const { config, logger, metrics } = deps;
@@ -63,20 +55,18 @@ export async function createApp(deps: AppDeps): Promise<Express> {
 
   // Verification needs the bytes exactly as sent, so nothing parses (or inflates) them before it.
   const raw = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: false });
-  if (config.github) app.post(GITHUB_WEBHOOK_PATH, raw, await githubWebhook(intake, config.github));
-  if (config.gitlab)
-    app.post("/api/gitlab/webhooks", raw, gitlabWebhook(intake, config.gitlab.webhookSecret));
-  if (config.gitea) app.post("/api/gitea/webhooks", raw, giteaWebhook(intake, config.gitea.webhookSecret));
+  const settings: Partial<Record<HostKind, unknown>> = config.hosts;
+  for (const host of HOSTS) {
+    const hostSettings = settings[host.kind];
+    if (hostSettings !== undefined) app.post(host.webhookPath, raw, await host.webhook(intake, hostSettings));
+  }
 
   app.use((req, res) => {
-    const host = WEBHOOK_PATHS[req.path];
+    const host = HOST_AT_PATH.get(req.path);
     if (host && req.method === "POST") {
-      const reply = rejected(
-        404,
-        "disabled",
-        `${host} webhooks are not enabled: set ${HOST_VARIABLES[host]}`,
-      );
-      sendReply(res, { logger, metrics }, host, reply);
+      const variables = describeHostVariables(host.variables, "sentence");
+      const reply = rejected(404, "disabled", `${host.kind} webhooks are not enabled: set ${variables}`);
+      sendReply(res, { logger, metrics }, host.kind, reply);
       return;
     }
     res.status(404).json({ error: `unknown route: ${req.method} ${req.path}` });
@@ -88,7 +78,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
 /** Errors from reading the body: too large (413), compressed (415), cut off by the client (400). */
 function bodyErrors({ config, logger, metrics }: AppDeps): ErrorRequestHandler {
   return (err: { type?: string; status?: number; message?: string }, req: Request, res, _next) => {
-    const host = WEBHOOK_PATHS[req.path];
+    const host = HOST_AT_PATH.get(req.path)?.kind;
     const status = typeof err.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
     const message =
       err.type === "entity.too.large"

@@ -60,6 +60,7 @@ describe("loadEnvConfig", () => {
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
       logLevel: "info",
       workers: { concurrency: 4, applyWait: true, lockWaitMs: 600_000 },
+      hosts: {},
     });
     expect(DEFAULT_MAX_BODY_BYTES).toBe(25 * 1024 * 1024);
   });
@@ -82,14 +83,16 @@ describe("loadEnvConfig", () => {
       kubeconfig: "/etc/zakenak/kubeconfig",
       workers: { concurrency: 2, applyWait: false, lockWaitMs: 30_000 },
       dashboardToken: SECRETS.ZAKENAK_DASHBOARD_TOKEN,
-      github: {
-        appId: "12345",
-        privateKey,
-        webhookSecret: SECRETS.WEBHOOK_SECRET,
-        baseUrl: "https://api.github.com",
+      hosts: {
+        github: {
+          appId: "12345",
+          privateKey,
+          webhookSecret: SECRETS.WEBHOOK_SECRET,
+          baseUrl: "https://api.github.com",
+        },
+        gitlab: { url: "https://gitlab.example.com", token: SECRETS.GITLAB_TOKEN },
+        gitea: { url: "http://127.0.0.1:3001", webhookSecret: SECRETS.GITEA_WEBHOOK_SECRET },
       },
-      gitlab: { url: "https://gitlab.example.com", token: SECRETS.GITLAB_TOKEN },
-      gitea: { url: "http://127.0.0.1:3001", webhookSecret: SECRETS.GITEA_WEBHOOK_SECRET },
     });
   });
 
@@ -104,9 +107,9 @@ describe("loadEnvConfig", () => {
       { PRIVATE_KEY: base64 },
       { PRIVATE_KEY_PATH: join(dir, "key.pem") },
     ]) {
-      expect(loadEnvConfig({ ...rest, ...key }).github?.privateKey).toBe(privateKey);
+      expect(loadEnvConfig({ ...rest, ...key }).hosts.github?.privateKey).toBe(privateKey);
     }
-    expect(loadEnvConfig({ ...FULL, GHE_HOST: "github.example.com" }).github?.baseUrl).toBe(
+    expect(loadEnvConfig({ ...FULL, GHE_HOST: "github.example.com" }).hosts.github?.baseUrl).toBe(
       "https://github.example.com/api/v3",
     );
   });

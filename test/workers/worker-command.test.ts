@@ -26,8 +26,8 @@ describe("zakenak worker", () => {
     const { io, err } = capture({ REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
     expect(await main(["worker"], io)).toBe(1);
     expect(err()).toBe(
-      "zakenak: no Git host configured: set GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET, " +
-        "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or APP_ID/PRIVATE_KEY/WEBHOOK_SECRET\n",
+      "zakenak: no Git host configured: set APP_ID/PRIVATE_KEY/WEBHOOK_SECRET, " +
+        "GITLAB_URL/GITLAB_TOKEN/GITLAB_WEBHOOK_SECRET, or GITEA_URL/GITEA_TOKEN/GITEA_WEBHOOK_SECRET\n",
     );
   });
 

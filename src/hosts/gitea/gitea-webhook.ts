@@ -1,9 +1,9 @@
 import type { Request, RequestHandler } from "express";
-import { parseGiteaEvent } from "../hosts/gitea/parse-gitea-event.js";
-import { verifyGiteaSignature } from "../hosts/gitea/verify-gitea-signature.js";
-import { rawBody } from "./raw-body.js";
-import { type IntakeDeps, parseAndSettle } from "./settle-delivery.js";
-import { missingHeader, rejected, sendReply, type WebhookReply } from "./webhook-reply.js";
+import { rawBody } from "../../server/raw-body.js";
+import { type IntakeDeps, parseAndSettle } from "../../server/settle-delivery.js";
+import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { parseGiteaEvent } from "./parse-gitea-event.js";
+import { verifyGiteaSignature } from "./verify-gitea-signature.js";
 
 /** `POST /api/gitea/webhooks` (Gitea and Forgejo): checks the HMAC signature, normalizes, enqueues. */
 export function giteaWebhook(deps: IntakeDeps, webhookSecret: string): RequestHandler {

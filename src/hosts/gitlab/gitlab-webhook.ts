@@ -1,9 +1,9 @@
 import type { Request, RequestHandler } from "express";
-import { parseGitlabEvent } from "../hosts/gitlab/parse-gitlab-event.js";
-import { verifyGitlabToken } from "../hosts/gitlab/verify-gitlab-token.js";
-import { rawBody } from "./raw-body.js";
-import { type IntakeDeps, parseAndSettle } from "./settle-delivery.js";
-import { missingHeader, rejected, sendReply, type WebhookReply } from "./webhook-reply.js";
+import { rawBody } from "../../server/raw-body.js";
+import { type IntakeDeps, parseAndSettle } from "../../server/settle-delivery.js";
+import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { parseGitlabEvent } from "./parse-gitlab-event.js";
+import { verifyGitlabToken } from "./verify-gitlab-token.js";
 
 /** `POST /api/gitlab/webhooks`: checks `X-Gitlab-Token`, normalizes, enqueues. */
 export function gitlabWebhook(deps: IntakeDeps, webhookSecret: string): RequestHandler {

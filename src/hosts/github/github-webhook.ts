@@ -2,13 +2,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
 import { createNodeMiddleware, Probot } from "probot";
-import type { GithubEnv } from "../config/env-config.js";
-import { parseGithubEvent } from "../hosts/github/parse-github-event.js";
-import { rawBody } from "./raw-body.js";
-import { type IntakeDeps, settleDelivery } from "./settle-delivery.js";
-import { rejected, sendReply, type WebhookReply } from "./webhook-reply.js";
-
-export const GITHUB_WEBHOOK_PATH = "/api/github/webhooks";
+import { rawBody } from "../../server/raw-body.js";
+import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
+import { rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import type { GithubEnv } from "./github-env.js";
+import { parseGithubEvent } from "./parse-github-event.js";
 
 /** Probot's answer, caught instead of sent: intake answers with its own status codes. */
 interface Captured {
@@ -26,9 +24,14 @@ const HEADER_NAMES: Record<string, string> = {
 /**
  * `POST /api/github/webhooks` through Probot's Node middleware, which verifies `X-Hub-Signature-256`
  * over the raw body; the app function only normalizes and enqueues. The reply for each request travels
- * from the app function back to this handler through async-local storage.
+ * from the app function back to this handler through async-local storage. `webhooksPath` is the route
+ * it is mounted on: Probot answers only requests to that path.
  */
-export async function githubWebhook(deps: IntakeDeps, github: GithubEnv): Promise<RequestHandler> {
+export async function githubWebhook(
+  deps: IntakeDeps,
+  github: GithubEnv,
+  webhooksPath: string,
+): Promise<RequestHandler> {
   const replies = new AsyncLocalStorage<{ reply?: WebhookReply }>();
   const probot = new Probot({
     appId: github.appId,
@@ -48,7 +51,7 @@ export async function githubWebhook(deps: IntakeDeps, github: GithubEnv): Promis
         );
       });
     },
-    { probot, webhooksPath: GITHUB_WEBHOOK_PATH },
+    { probot, webhooksPath },
   );
 
   return async (req, res) => {
