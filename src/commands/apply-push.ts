@@ -27,30 +27,31 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
   const policy = await readTrustedPolicy(ctx);
   const env = trustedEnvironment(policy, req.environment);
   const subject = NewestHeads.environment(repo, env.name);
-  const fresh = await ctx.heads.offer(subject, req.sha, ctx.enqueuedAt);
-  const { value: outcome } = fresh
-    ? await onceForJob(
-        ctx.redis,
-        `${ctx.keyPrefix}:step:${ctx.jobId}:apply`,
-        async (): Promise<DeployOutcome> => {
-          const moved = await refMoved(ctx, req);
-          if (moved) return { result: "skipped", reason: moved };
-          await host.setStatus(repo, req.sha, {
-            context: applyContext(env.name),
-            state: "pending",
-            description: "applying…",
-          });
-          if (env.requireSignedCommits && !(await host.isCommitVerified(repo, req.sha))) {
-            throw new ZakenakError(
-              "forbidden",
-              `environment ${env.name} requires signed commits and ${host.kind} does not report ` +
-                `${req.sha.slice(0, 12)} as verified; nothing was applied`,
-            );
-          }
-          return deployCommit(ctx, { ...req, subject }, env, policy);
-        },
-      )
-    : { value: { result: "superseded" as const, by: (await ctx.heads.newest(subject))?.sha ?? "" } };
+  const { value: outcome } = await onceForJob(
+    ctx.redis,
+    `${ctx.keyPrefix}:step:${ctx.jobId}:apply`,
+    async (): Promise<DeployOutcome> => {
+      // Before it may count as the newest push: a replayed old delivery must not supersede a real one.
+      const moved = await refMoved(ctx, req);
+      if (moved) return { result: "skipped", reason: moved };
+      if (!(await ctx.heads.offer(subject, req.sha, ctx.enqueuedAt))) {
+        return { result: "superseded", by: (await ctx.heads.newest(subject))?.sha ?? "" };
+      }
+      await host.setStatus(repo, req.sha, {
+        context: applyContext(env.name),
+        state: "pending",
+        description: "applying…",
+      });
+      if (env.requireSignedCommits && !(await host.isCommitVerified(repo, req.sha))) {
+        throw new ZakenakError(
+          "forbidden",
+          `environment ${env.name} requires signed commits and ${host.kind} does not report ` +
+            `${req.sha.slice(0, 12)} as verified; nothing was applied`,
+        );
+      }
+      return deployCommit(ctx, { ...req, subject }, env, policy);
+    },
+  );
 
   const audit = (result: string, detail: string, pullRequest?: number) =>
     ctx.audit.record({

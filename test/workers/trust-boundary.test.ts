@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { listRevisions } from "../../src/applying/history/list-revisions.js";
+import { acquireLock } from "../../src/applying/lock/acquire-lock.js";
 import { PLAN_MARKER } from "../../src/commands/plan-comment.js";
 import { parseServerConfig } from "../../src/config/load-server-config.js";
 import { applyJobId } from "../../src/queue/apply-job.js";
-import { sharedKubeconfig, uniqueName } from "../support/cluster-kit.js";
+import { sharedKubeconfig, uniqueName, waitFor } from "../support/cluster-kit.js";
 import { GiteaFixture } from "../support/gitea/gitea-fixture.js";
 import { botComments, pullRequestEvent, pushEvent, statusesOf } from "./bot-events.js";
 import { configMapYaml } from "./repo-files.js";
@@ -200,6 +201,29 @@ releases:
     expect(await listRevisions(shared.client, dev)).toEqual(revisions);
     expect(await color()).toEqual({ color: "black" });
     expect((await applyStatus(older, dev))?.description).toContain("not deployed");
+  });
+
+  it("never lets a replayed old push supersede a newer one waiting for the lock", async () => {
+    const older = (
+      await shared.world.admin.getBranch({ owner: repo.owner, repo: repo.name, name: "develop" })
+    ).commit.id;
+    const lock = await acquireLock(shared.client, {
+      environment: dev,
+      holder: "test/holds-the-lock",
+      description: "a test holding the lock",
+      waitMs: 0,
+    });
+    const newer = await put("develop", files("teal"));
+    const waiting = await deployPush("develop", newer);
+    const newerApply = applyJobId({ parentJobId: waiting.delivered.jobId, environment: dev });
+    await waitFor("the newer push to wait for the lock", () =>
+      bot.logs.lines.some((l) => l.jobId === newerApply && l.msg === "waiting for the lock"),
+    );
+    const replay = await deployPush("develop", older);
+    expect((await applyOf(replay.delivered.jobId)).returnvalue).toMatchObject({ result: "skipped" });
+    await lock.release();
+    expect((await bot.finished(newerApply)).returnvalue).toMatchObject({ result: "succeeded" });
+    expect(await color()).toEqual({ color: "teal" });
   });
 
   it("skips a tag that moved before its deploy started", async () => {
