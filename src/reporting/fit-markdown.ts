@@ -7,7 +7,13 @@ import {
 } from "./serialize-markdown.js";
 
 /** Comment size limits of common forges, in characters. */
-export const COMMENT_LIMITS = { github: 65_536, gitlab: 1_000_000 } as const;
+export const COMMENT_LIMITS = {
+  github: 65_536,
+  gitlab: 1_000_000,
+  "bitbucket-server": 32_767,
+  bitbucket: 65_536,
+  "azure-devops": 150_000,
+} as const;
 
 const HARD_CUT_NOTE =
   "_… comment truncated (comment size limit); run `zakenak plan` locally for the full plan._";

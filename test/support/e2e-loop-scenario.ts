@@ -75,8 +75,16 @@ export interface LoopHost {
   repo: LoopRepo;
   /** The state of a status while the bot works: GitHub "pending", GitLab "running". */
   workingState: string;
+  /** The state of a status once the work succeeded: "success" unless given (Bitbucket "SUCCESSFUL"). */
+  successState?: string;
   /** The field of a status request that names it: GitHub "context", GitLab "name". */
   statusName: string;
+  /** The field of a comment request that holds its text: "body" unless given (Bitbucket Server "text"). */
+  commentField?: string;
+  /** The text of a comment request, where a field name does not say it (Bitbucket Cloud: `content.raw`). */
+  commentText?(r: RecordedRequest): string;
+  /** A status request's fields as the checks read them, where they are nested (Azure DevOps: `context.name`). */
+  statusBody?(r: RecordedRequest): Record<string, unknown>;
   /** Logins of a user with write permission and one with read permission only. */
   users: Record<Role, string>;
 
@@ -127,6 +135,10 @@ export const Call = {
 };
 
 const DEFAULT_BRANCH = "main";
+const succeeded = (host: LoopHost) => host.successState ?? "success";
+const commentTextOf = (host: LoopHost, r: RecordedRequest) =>
+  host.commentText?.(r) ?? String(jsonOf(r)[host.commentField ?? "body"]);
+const statusBodyOf = (host: LoopHost) => (r: RecordedRequest) => host.statusBody?.(r) ?? jsonOf(r);
 let nextCommentId = 9000;
 
 function callsOf(host: LoopHost, seen: RecordedRequest[]): string[] {
@@ -146,7 +158,7 @@ async function planPhase(host: LoopHost, pr: LoopPullRequest, first: boolean): P
     await host.archive(pr.head),
     await host.archive(pr.developTip),
     host.setStatus(pr.head, name, host.workingState),
-    host.setStatus(pr.head, name, "success"),
+    host.setStatus(pr.head, name, succeeded(host)),
     host.listComments(pr.number, []),
     host.createComment(pr.number, nextCommentId++),
   );
@@ -161,22 +173,22 @@ async function planPhase(host: LoopHost, pr: LoopPullRequest, first: boolean): P
     Call.archive(pr.head),
     Call.archive(pr.developTip),
     Call.status(host.workingState),
-    Call.status("success"),
+    Call.status(succeeded(host)),
     // Right before the comment: the head is still this one.
     Call.pullRequest(pr.number),
     Call.tip("develop"),
     Call.comments(pr.number),
     Call.postComment(pr.number),
   ]);
-  const statuses = seen.filter(host.isStatusOf(pr.head)).map(jsonOf);
+  const statuses = seen.filter(host.isStatusOf(pr.head)).map(statusBodyOf(host));
   expect(statuses.map((s) => [s[host.statusName], s.state])).toEqual([
     [name, host.workingState],
-    [name, "success"],
+    [name, succeeded(host)],
   ]);
   const posts = seen.filter(host.isCommentPost(pr.number));
   expect(posts).toHaveLength(1);
   host.expectAuthenticated(seen);
-  return String(jsonOf(posts[0] as RecordedRequest).body);
+  return commentTextOf(host, posts[0] as RecordedRequest);
 }
 
 /** The push of a merge to develop and the apply it triggers; `deployed` is the sha deployed before. */
@@ -199,7 +211,7 @@ async function applyPhase(
     host.setStatus(sha, name, host.workingState),
     await host.archive(sha),
     ...(deployed ? [host.notAncestor(sha, deployed)] : []),
-    host.setStatus(sha, name, "success"),
+    host.setStatus(sha, name, succeeded(host)),
     host.pullsForCommit(pr),
     host.listComments(pr.number, [`${PLAN_MARKER}\nplan`]),
     host.createComment(pr.number, nextCommentId++),
@@ -220,13 +232,13 @@ async function applyPhase(
     // Under the lock: not older than what is deployed, and the ref still there.
     ...(deployed ? [Call.ancestry(sha, deployed)] : []),
     Call.tip("develop"),
-    Call.status("success"),
+    Call.status(succeeded(host)),
     Call.pullsOf(sha),
     Call.comments(pr.number),
     Call.postComment(pr.number),
   ]);
-  const statuses = seen.filter(host.isStatusOf(sha)).map(jsonOf);
-  expect(statuses.map((s) => s.state)).toEqual([host.workingState, "success"]);
+  const statuses = seen.filter(host.isStatusOf(sha)).map(statusBodyOf(host));
+  expect(statuses.map((s) => s.state)).toEqual([host.workingState, succeeded(host)]);
   expect(String(statuses[1]?.description)).toContain(`revision ${revisions}`);
   host.expectAuthenticated(seen);
   const revs = await listRevisions(host.client, repo.env);
@@ -250,7 +262,8 @@ async function commandPhase(host: LoopHost, pr: LoopPullRequest, role: Role, bod
   const what = `the reply to ${host.users[role]}'s ${body}`;
   const seen = await phaseDone(fake, what, host.isCommentPost(pr.number), log(host), { from });
   host.expectAuthenticated(seen);
-  const reply = String(jsonOf(seen.find(host.isCommentPost(pr.number)) as RecordedRequest).body);
+  const post = seen.find(host.isCommentPost(pr.number)) as RecordedRequest;
+  const reply = commentTextOf(host, post);
   expect(reply).toContain(replyMarker(String(id)));
   return reply;
 }

@@ -1,0 +1,73 @@
+import type { Request, RequestHandler } from "express";
+import { isZakenakError } from "../../errors.js";
+import { rawBody } from "../../server/raw-body.js";
+import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
+import { rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import type { ParseResult } from "../common/parse-result.js";
+import { parseAzureDevOpsEvent } from "./parse-azure-devops-event.js";
+import { verifyAzureDevOpsBasicAuth } from "./verify-azure-devops-basic-auth.js";
+
+export interface AzureDevOpsHookCredentials {
+  user: string;
+  password: string;
+}
+
+/** `POST /api/azure-devops/webhooks`: checks the service hook's Basic credentials, normalizes, enqueues. */
+export function azureDevOpsWebhook(
+  deps: IntakeDeps,
+  credentials: AzureDevOpsHookCredentials,
+): RequestHandler {
+  return async (req, res) => {
+    sendReply(res, deps, "azure-devops", await azureDevOpsReply(deps, credentials, req));
+  };
+}
+
+async function azureDevOpsReply(
+  deps: IntakeDeps,
+  credentials: AzureDevOpsHookCredentials,
+  req: Request,
+): Promise<WebhookReply> {
+  // Nothing else proves where a delivery comes from: no credentials, no look at the body.
+  if (!verifyAzureDevOpsBasicAuth(req.get("authorization"), credentials)) {
+    return rejected(401, "unauthorized", "missing or bad Basic credentials (set them on the service hook)");
+  }
+  let payload: { eventType?: unknown; id?: unknown };
+  try {
+    payload = JSON.parse(rawBody(req).toString("utf8"));
+  } catch {
+    return rejected(400, "bad-request", "bad payload: not valid JSON");
+  }
+  // There is no event header: the body names the event, and its id (the event's) is the delivery id.
+  const event = typeof payload?.eventType === "string" ? payload.eventType : "";
+  if (!event) return rejected(400, "bad-request", "bad payload: no eventType");
+  const deliveryId = typeof payload.id === "string" ? payload.id : "";
+  if (!deliveryId) return rejected(400, "bad-request", "bad payload: no id", { event });
+
+  let results: ParseResult[];
+  try {
+    results = parseAzureDevOpsEvent(event, payload);
+  } catch (error) {
+    if (isZakenakError(error) && error.code === "invalid") {
+      return rejected(400, "bad-request", error.message, { deliveryId, event });
+    }
+    throw error;
+  }
+  if (results.length === 1) {
+    return settleDelivery(deps, "azure-devops", deliveryId, event, () => results[0] as ParseResult);
+  }
+  // One push of several refs: one delivery per ref, each with its own dedupe key.
+  const replies: WebhookReply[] = [];
+  for (const [i, result] of results.entries()) {
+    const ref = "ref" in result ? result.ref : String(i);
+    replies.push(await settleDelivery(deps, "azure-devops", `${deliveryId}:${ref}`, event, () => result));
+  }
+  return combined(replies);
+}
+
+/** The worst failure (a 5xx makes Azure DevOps deliver again), else the first reply with every outcome. */
+function combined(replies: WebhookReply[]): WebhookReply {
+  const failed = replies.filter((r) => r.status >= 400).sort((a, b) => b.status - a.status)[0];
+  if (failed) return failed;
+  const first = replies.find((r) => r.result !== "ignored") ?? (replies[0] as WebhookReply);
+  return { ...first, body: { result: first.result, deliveries: replies.map((r) => r.body) } };
+}

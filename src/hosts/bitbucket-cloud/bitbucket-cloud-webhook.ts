@@ -1,0 +1,115 @@
+import type { Request, RequestHandler } from "express";
+import { isZakenakError } from "../../errors.js";
+import { rawBody } from "../../server/raw-body.js";
+import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
+import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { createBitbucketCloudApi } from "./bitbucket-cloud-api.js";
+import type { BitbucketCloudEnv } from "./bitbucket-cloud-env.js";
+import { pullRequestHeads } from "./bitbucket-cloud-pr-heads.js";
+import { fullShaEvent, type Intake } from "./full-sha-event.js";
+import { type BitbucketParsed, parseBitbucketCloudEvent } from "./parse-bitbucket-cloud-event.js";
+import { verifyBitbucketCloudSignature } from "./verify-bitbucket-cloud-signature.js";
+
+/**
+ * `POST /api/bitbucket-cloud/webhooks`: checks the HMAC signature (a webhook without a secret is refused),
+ * normalizes, expands the 12-character hashes of pull request payloads to full shas, enqueues. A push
+ * delivery that changed several refs becomes one job per ref, with the delivery id suffixed `.1`, `.2`…
+ */
+export function bitbucketCloudWebhook(deps: IntakeDeps, settings: BitbucketCloudEnv): RequestHandler {
+  const intake: Intake = {
+    deps,
+    api: createBitbucketCloudApi(settings.apiUrl, settings.auth),
+    heads: pullRequestHeads(deps.queue),
+  };
+  return async (req, res) => {
+    sendReply(res, deps, "bitbucket", await bitbucketCloudReply(intake, settings.webhookSecret, req));
+  };
+}
+
+async function bitbucketCloudReply(intake: Intake, secret: string, req: Request): Promise<WebhookReply> {
+  const signature = req.get("x-hub-signature");
+  if (!signature) {
+    return rejected(401, "unauthorized", "missing X-Hub-Signature header: set a secret on the webhook");
+  }
+  const body = rawBody(req);
+  if (!verifyBitbucketCloudSignature(secret, body, signature)) {
+    return rejected(401, "unauthorized", "bad X-Hub-Signature signature");
+  }
+  const event = req.get("x-event-key");
+  if (!event) return missingHeader("X-Event-Key");
+  const deliveryId = req.get("x-request-uuid");
+  if (!deliveryId) return { ...missingHeader("X-Request-UUID"), event };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString("utf8"));
+  } catch {
+    return rejected(400, "bad-request", "bad payload: not valid JSON", { deliveryId, event });
+  }
+  let parsed: BitbucketParsed[];
+  try {
+    parsed = parseBitbucketCloudEvent(event, payload);
+  } catch (error) {
+    // settleDelivery turns a bad payload into the same 400 every host answers.
+    return settleDelivery(intake.deps, "bitbucket", deliveryId, event, () => {
+      throw error;
+    });
+  }
+  const replies: WebhookReply[] = [];
+  for (const [i, item] of parsed.entries()) {
+    const id = parsed.length > 1 ? `${deliveryId}.${i + 1}` : deliveryId;
+    const reply = await settleOne(intake, id, event, item);
+    replies.push(reply);
+    // The rest would fail the same way (one repository, one queue); a redelivery skips those queued.
+    if (reply.status >= 400) return reply;
+  }
+  return combine(deliveryId, event, replies);
+}
+
+async function settleOne(intake: Intake, id: string, event: string, item: BitbucketParsed) {
+  const { deps } = intake;
+  let settled: Awaited<ReturnType<typeof fullShaEvent>>;
+  try {
+    settled = await fullShaEvent(intake, item);
+  } catch (error) {
+    const message = isZakenakError(error) ? error.message : String(error);
+    if (isZakenakError(error) && !error.retryable) {
+      return rejected(500, "error", `cannot read the commit from Bitbucket Cloud: ${message}`, {
+        deliveryId: id,
+        event,
+      });
+    }
+    return rejected(
+      503,
+      "unavailable",
+      "Bitbucket Cloud did not answer the commit lookup, deliver again later",
+      {
+        deliveryId: id,
+        event,
+        cause: message,
+      },
+    );
+  }
+  const reply = await settleDelivery(deps, "bitbucket", id, event, () => settled.result);
+  if (reply.status === 202) await settled.accepted?.();
+  return reply;
+}
+
+/** One reply for a push of several refs: the first failure, else what became of each. */
+function combine(deliveryId: string, event: string, replies: WebhookReply[]): WebhookReply {
+  if (replies.length === 1) return replies[0] as WebhookReply;
+  const accepted = replies.some((r) => r.result === "accepted");
+  const result = accepted
+    ? "accepted"
+    : replies.some((r) => r.result === "duplicate")
+      ? "duplicate"
+      : "ignored";
+  return {
+    status: result === "ignored" ? 200 : 202,
+    result,
+    body: { result, deliveryId, events: replies.map((r) => ({ deliveryId: r.deliveryId, ...r.body })) },
+    deliveryId,
+    event,
+    ...(replies.find((r) => r.repo)?.repo ? { repo: replies.find((r) => r.repo)?.repo } : {}),
+    ...(accepted ? { type: "push" } : {}),
+  };
+}
