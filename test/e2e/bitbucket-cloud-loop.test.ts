@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect } from "vitest";
 import { hiddenMarker } from "../../src/hosts/bitbucket-cloud/bitbucket-cloud-comments.js";
-import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import {
   BOT,
   commentPayload,
@@ -9,29 +8,17 @@ import {
   EVE,
   FULL_NAME,
   named,
-  type Payload,
   pullRequest,
   pullRequestPayload,
   pushPayload,
   signedHeaders,
 } from "../hosts/bitbucket-cloud/bitbucket-cloud-fixtures.js";
 import { makeTarball } from "../hosts/shared/tarball-fixtures.js";
-import { connectShared } from "../support/cluster-kit.js";
 import { jsonOf } from "../support/e2e-fake-phases.js";
-import {
-  Call,
-  type LoopHost,
-  type LoopPullRequest,
-  loopRepo,
-  type Role,
-  runLoop,
-  stopLoop,
-} from "../support/e2e-loop-scenario.js";
-import { type RunningServe, startServe } from "../support/e2e-serve.js";
-import type { Expectation, RecordedRequest, StrictHttpFake } from "../support/strict-http-fake.js";
-import { startStrictHttpFake } from "../support/strict-http-fake.js";
+import { Call, type LoopPullRequest, pathMatch, type Role, SHA } from "../support/e2e-loop-host.js";
+import { runLoop } from "../support/e2e-loop-scenario.js";
+import type { Expectation, RecordedRequest } from "../support/strict-http-fake.js";
 
-const LOOP_TIMEOUT = 180_000;
 const EMAIL = "zakenak-bot@example.com";
 const TOKEN = `ATATT3x${randomBytes(16).toString("hex")}`;
 const BASIC = `Basic ${Buffer.from(`${EMAIL}:${TOKEN}`).toString("base64")}`;
@@ -40,37 +27,7 @@ const PERMISSIONS: Record<Role, string> = { writer: "write", reader: "read" };
 const API = "/2.0";
 const REPO = `${API}/repositories/${FULL_NAME}`;
 
-const repo = loopRepo("e2e-bbcloud");
 const secret = `bb-hook-${randomUUID()}`;
-
-let fake: StrictHttpFake;
-let serve: RunningServe;
-let client: ConnectedKubeClient;
-
-beforeAll(async () => {
-  [fake, client] = await Promise.all([startStrictHttpFake(), connectShared()]);
-  serve = await startServe({
-    BITBUCKET_CLOUD_API_URL: `${fake.url}${API}`,
-    BITBUCKET_CLOUD_EMAIL: EMAIL,
-    BITBUCKET_CLOUD_API_TOKEN: TOKEN,
-    BITBUCKET_CLOUD_WEBHOOK_SECRET: secret,
-  });
-}, 120_000);
-
-afterAll(() => stopLoop(serve, fake, client));
-
-// ---- webhooks, as Bitbucket Cloud sends them: HMAC-SHA256 of the body in X-Hub-Signature ---------
-
-async function deliver(eventKey: string, payload: Payload): Promise<void> {
-  const body = JSON.stringify(payload);
-  const res = await fetch(`${serve.url}/api/bitbucket-cloud/webhooks`, {
-    method: "POST",
-    body,
-    headers: signedHeaders(secret, eventKey, body, randomUUID()),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(202);
-}
 
 /** Intake expands the payload's 12-character head to the full sha before queueing. */
 const commitLookup = (full: string, times = 1): Expectation => ({
@@ -108,146 +65,144 @@ const developAt = (sha: string, times = 1): Expectation => ({
 /** A comment's text with the hidden marker back in the bot's own words. */
 const unhide = (raw: string) => raw.replace(/\[\/\/\]: # \(([^)\n]*)\)\n\n/g, "<!-- $1 -->\n");
 
-const matchOf = (r: RecordedRequest, pattern: RegExp) => pattern.exec(r.path)?.slice(1) ?? [];
-
 function describeCall(r: RecordedRequest): string | undefined {
   const get = r.method === "GET";
-  const [number] = matchOf(r, new RegExp(`^${REPO}/pullrequests/(\\d+)$`));
+  const [number] = pathMatch(r, new RegExp(`^${REPO}/pullrequests/(\\d+)$`));
   if (get && number) return Call.pullRequest(Number(number));
-  const [branch] = matchOf(r, new RegExp(`^${REPO}/refs/branches/(.+)$`));
+  const [branch] = pathMatch(r, new RegExp(`^${REPO}/refs/branches/(.+)$`));
   if (get && branch) return Call.tip(decodeURIComponent(branch));
-  const [ref] = matchOf(r, new RegExp(`^${REPO}/src/([^/]+)/\\.zakenak\\.yaml$`));
+  const [ref] = pathMatch(r, new RegExp(`^${REPO}/src/([^/]+)/\\.zakenak\\.yaml$`));
   if (get && ref) return Call.config(ref);
-  const [archived] = matchOf(r, new RegExp(`^/${FULL_NAME}/get/([0-9a-f]{40})\\.tar\\.gz$`));
+  const [archived] = pathMatch(r, new RegExp(`^/${FULL_NAME}/get/${SHA}\\.tar\\.gz$`));
   if (get && archived) return Call.archive(archived);
   if (r.method === "POST" && /\/statuses\/build$/.test(r.path)) return Call.status(String(jsonOf(r).state));
-  const [a, b] = matchOf(r, new RegExp(`^${REPO}/merge-base/([0-9a-f]{40})\\.\\.([0-9a-f]{40})$`));
+  const [a, b] = pathMatch(r, new RegExp(`^${REPO}/merge-base/${SHA}\\.\\.${SHA}$`));
   if (get && a && b) return Call.ancestry(a, b);
-  const [commit] = matchOf(r, new RegExp(`^${REPO}/commit/([0-9a-f]{40})/pullrequests$`));
+  const [commit] = pathMatch(r, new RegExp(`^${REPO}/commit/${SHA}/pullrequests$`));
   if (get && commit) return Call.pullsOf(commit);
-  const [comments] = matchOf(r, new RegExp(`^${REPO}/pullrequests/(\\d+)/comments$`));
+  const [comments] = pathMatch(r, new RegExp(`^${REPO}/pullrequests/(\\d+)/comments$`));
   if (comments) return get ? Call.comments(Number(comments)) : Call.postComment(Number(comments));
   return undefined;
 }
 
-const bitbucket: LoopHost = {
-  get fake() {
-    return fake;
-  },
-  get serve() {
-    return serve;
-  },
-  get client() {
-    return client;
-  },
-  repo,
-  workingState: "INPROGRESS",
-  successState: "SUCCESSFUL",
-  statusName: "name",
-  users: { writer: named(DANA), reader: named(EVE) },
-  commentText: (r) => unhide(String((jsonOf(r).content as { raw?: string } | undefined)?.raw)),
+runLoop("Bitbucket Cloud", {
+  prefix: "e2e-bbcloud",
+  serveEnv: (fakeUrl) => ({
+    BITBUCKET_CLOUD_API_URL: `${fakeUrl}${API}`,
+    BITBUCKET_CLOUD_EMAIL: EMAIL,
+    BITBUCKET_CLOUD_API_TOKEN: TOKEN,
+    BITBUCKET_CLOUD_WEBHOOK_SECRET: secret,
+  }),
+  host: ({ fake, repo }) => ({
+    users: { writer: named(DANA), reader: named(EVE) },
+    states: { working: "INPROGRESS", succeeded: "SUCCESSFUL" },
 
-  async openPullRequest(pr) {
-    fake.expect(commitLookup(pr.head));
-    await deliver(
-      "pullrequest:created",
-      pullRequestPayload({ id: pr.number, head: pr.head, headRef: pr.headRef }),
-    );
-  },
-  push: (before, after) => deliver("repo:push", pushPayload([{ name: "develop", before, after }], DANA)),
-  comment: (number, id, role, body) =>
-    deliver("pullrequest:comment_created", commentPayload(number, id, USERS[role], body)),
+    webhookPath: "/api/bitbucket-cloud/webhooks",
+    // HMAC-SHA256 of the body in X-Hub-Signature.
+    webhookHeaders: (eventKey, body) => signedHeaders(secret, eventKey, body, randomUUID()),
+    openPullRequest(pr) {
+      fake.expect(commitLookup(pr.head));
+      return {
+        event: "pullrequest:created",
+        payload: pullRequestPayload({ id: pr.number, head: pr.head, headRef: pr.headRef }),
+      };
+    },
+    push: (before, after) => ({
+      event: "repo:push",
+      payload: pushPayload([{ name: "develop", before, after }], DANA),
+    }),
+    comment: (number, id, role, body) => ({
+      event: "pullrequest:comment_created",
+      payload: commentPayload(number, id, USERS[role], body),
+    }),
 
-  firstContact: () => [
-    { method: "GET", path: `${API}/user`, json: BOT },
-    // Webhooks do not carry the main branch: asked once, then remembered for a while.
-    {
+    firstContact: () => [
+      { method: "GET", path: `${API}/user`, json: BOT },
+      // Webhooks do not carry the main branch: asked once, then remembered for a while.
+      {
+        method: "GET",
+        path: `${REPO}/`,
+        query: { fields: "mainbranch.name" },
+        json: { mainbranch: { name: "main" } },
+      },
+    ],
+    getPull: (pr, times = 1) => [
+      { method: "GET", path: `${REPO}/pullrequests/${pr.number}`, json: prJson(pr), times },
+      commitLookup(pr.head, times),
+      developAt(pr.developTip, times),
+    ],
+    configAt: (ref, times = 1) => ({
       method: "GET",
-      path: `${REPO}/`,
-      query: { fields: "mainbranch.name" },
-      json: { mainbranch: { name: "main" } },
-    },
-  ],
-  getPull: (pr, times = 1) => [
-    { method: "GET", path: `${REPO}/pullrequests/${pr.number}`, json: prJson(pr), times },
-    commitLookup(pr.head, times),
-    developAt(pr.developTip, times),
-  ],
-  configAt: (ref, times = 1) => ({
-    method: "GET",
-    path: `${REPO}/src/${ref}/.zakenak.yaml`,
-    requestHeaders: { authorization: BASIC },
-    raw: repo.config,
-    headers: { "content-type": "text/plain" },
-    times,
-  }),
-  archive: async (sha) => ({
-    method: "GET",
-    path: `/${FULL_NAME}/get/${sha}.tar.gz`,
-    requestHeaders: { authorization: BASIC },
-    raw: await makeTarball(`acme-deployments-${sha.slice(0, 12)}`, repo.files(sha)),
-    headers: { "content-type": "application/x-tar" },
-  }),
-  setStatus: (sha, name, state) => ({
-    method: "POST",
-    path: `${REPO}/commit/${sha}/statuses/build`,
-    body: { key: name, name, state, url: `https://bitbucket.org/${FULL_NAME}/commits/${sha}` },
-    status: 201,
-    json: { type: "build", key: name, name, state },
-  }),
-  developAt,
-  // The merge base of a newer commit and an older one is the older one.
-  notAncestor: (ancestor, descendant) => ({
-    method: "GET",
-    path: `${REPO}/merge-base/${ancestor}..${descendant}`,
-    json: { type: "commit", hash: descendant },
-  }),
-  pullsForCommit: (pr) => ({
-    method: "GET",
-    path: `${REPO}/commit/${pr.mergeSha}/pullrequests`,
-    json: { pagelen: 50, values: [prJson(pr)] },
-  }),
-  listComments: (number, bodies) => ({
-    method: "GET",
-    path: `${REPO}/pullrequests/${number}/comments`,
-    json: {
-      pagelen: 100,
-      values: bodies.map((body, i) => ({
-        id: i + 1,
-        content: { raw: body.replace(/^<!--.*?-->/, (m) => `${hiddenMarker(m)}\n`) },
-        user: BOT,
-        deleted: false,
-      })),
-    },
-  }),
-  createComment: (number, id) => ({
-    method: "POST",
-    path: `${REPO}/pullrequests/${number}/comments`,
-    status: 201,
-    json: { id, content: { raw: "(the bot's comment)" }, user: BOT },
-  }),
-  permission: (role) => [
-    {
+      path: `${REPO}/src/${ref}/.zakenak.yaml`,
+      requestHeaders: { authorization: BASIC },
+      raw: repo.config,
+      headers: { "content-type": "text/plain" },
+      times,
+    }),
+    archive: async (sha) => ({
       method: "GET",
-      path: `${API}/workspaces/acme/permissions/repositories/deployments`,
-      query: { q: `user.account_id="${USERS[role].account_id}"` },
-      json: { values: [{ type: "repository_permission", permission: PERMISSIONS[role], user: USERS[role] }] },
+      path: `/${FULL_NAME}/get/${sha}.tar.gz`,
+      requestHeaders: { authorization: BASIC },
+      raw: await makeTarball(`acme-deployments-${sha.slice(0, 12)}`, repo.files(sha)),
+      headers: { "content-type": "application/x-tar" },
+    }),
+    setStatus: (sha, name, state) => ({
+      method: "POST",
+      path: `${REPO}/commit/${sha}/statuses/build`,
+      body: { key: name, name, state, url: `https://bitbucket.org/${FULL_NAME}/commits/${sha}` },
+      status: 201,
+      json: { type: "build", key: name, name, state },
+    }),
+    developAt,
+    // The merge base of a newer commit and an older one is the older one.
+    notAncestor: (ancestor, descendant) => ({
+      method: "GET",
+      path: `${REPO}/merge-base/${ancestor}..${descendant}`,
+      json: { type: "commit", hash: descendant },
+    }),
+    pullsForCommit: (pr) => ({
+      method: "GET",
+      path: `${REPO}/commit/${pr.mergeSha}/pullrequests`,
+      json: { pagelen: 50, values: [prJson(pr)] },
+    }),
+    listComments: (number, bodies) => ({
+      method: "GET",
+      path: `${REPO}/pullrequests/${number}/comments`,
+      json: {
+        pagelen: 100,
+        values: bodies.map((body, i) => ({
+          id: i + 1,
+          content: { raw: body.replace(/^<!--.*?-->/, (m) => `${hiddenMarker(m)}\n`) },
+          user: BOT,
+          deleted: false,
+        })),
+      },
+    }),
+    createComment: (number, id) => ({
+      method: "POST",
+      path: `${REPO}/pullrequests/${number}/comments`,
+      status: 201,
+      json: { id, content: { raw: "(the bot's comment)" }, user: BOT },
+    }),
+    permission: (role) => [
+      {
+        method: "GET",
+        path: `${API}/workspaces/acme/permissions/repositories/deployments`,
+        query: { q: `user.account_id="${USERS[role].account_id}"` },
+        json: {
+          values: [{ type: "repository_permission", permission: PERMISSIONS[role], user: USERS[role] }],
+        },
+      },
+    ],
+
+    isCommentPost: (number) => (r) =>
+      r.method === "POST" && r.path === `${REPO}/pullrequests/${number}/comments`,
+    isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${REPO}/commit/${sha}/statuses/build`,
+    // Bitbucket Cloud keeps a comment's markdown in `content.raw`, its marker hidden as a link.
+    commentOf: (r) => unhide(String((jsonOf(r).content as { raw?: string } | undefined)?.raw)),
+    describe: describeCall,
+    expectAuthenticated: (seen) => {
+      for (const r of seen) expect(r.headers.authorization).toBe(BASIC);
     },
-  ],
-
-  isCommentPost: (number) => (r) =>
-    r.method === "POST" && r.path === `${REPO}/pullrequests/${number}/comments`,
-  isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${REPO}/commit/${sha}/statuses/build`,
-  describe: describeCall,
-  expectAuthenticated: (seen) => {
-    for (const r of seen) expect(r.headers.authorization).toBe(BASIC);
-  },
-};
-
-describe("the Bitbucket Cloud loop through zakenak serve", () => {
-  it(
-    "plans a pull request, applies the merge, rolls back for a writer and refuses a reader",
-    () => runLoop(bitbucket),
-    LOOP_TIMEOUT,
-  );
+  }),
 });

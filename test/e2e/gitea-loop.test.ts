@@ -5,6 +5,7 @@ import { replyMarker } from "../../src/commands/command-reply.js";
 import { PLAN_MARKER } from "../../src/commands/plan-comment.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import { connectShared, liveData, uniqueName, waitFor } from "../support/cluster-kit.js";
+import { expectRefused, expectRolledBack } from "../support/e2e-loop-scenario.js";
 import { e2eManifests, e2eZakenakYaml, MANIFEST_PATH } from "../support/e2e-repo.js";
 import { jobLog, type RunningServe, startServe } from "../support/e2e-serve.js";
 import { statusesOf } from "../workers/bot-events.js";
@@ -147,23 +148,11 @@ describe("the Gitea loop through zakenak serve", () => {
       const second = await proposeColor("red", "green");
       await mergeAndWaitForApply(second.number, "red", 2);
 
+      // The same closing checks as the strict-fake loops, here on what the real Gitea got.
       const reply = await commentAndWaitForReply(world.writer, second.number, "/rollback");
-      expect(reply).toContain(`Rolled \`${env}\` back to revision **1** (\`${firstSha.slice(0, 12)}\`)`);
-      expect(reply).toContain("recorded as revision **3**");
-      expect(await liveData(client, ns, "settings")).toEqual({ color: "green" });
-      expect((await listRevisions(client, env))[0]).toMatchObject({
-        number: 3,
-        trigger: "rollback",
-        rollbackOf: 1,
-        actor: world.writer.username,
-      });
-
+      await expectRolledBack(client, { env, ns }, reply, firstSha, world.writer.username);
       const refused = await commentAndWaitForReply(world.reader, second.number, "/rollback");
-      expect(refused).toContain(
-        `@${world.reader.username}, \`/rollback\` needs **write** permission on this repository; you have **read**.`,
-      );
-      expect(await listRevisions(client, env)).toHaveLength(3);
-      expect(await liveData(client, ns, "settings")).toEqual({ color: "green" });
+      await expectRefused(client, { env, ns }, refused, world.reader.username);
     },
     LOOP_TIMEOUT,
   );

@@ -1,6 +1,5 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
+import { expect } from "vitest";
 import {
   commitStatus,
   comparison,
@@ -13,22 +12,11 @@ import {
 } from "../hosts/github/github-fixtures.js";
 import { makeTarball } from "../hosts/shared/tarball-fixtures.js";
 import { githubExample, githubPullRequestComment, type Payload } from "../server/github-examples.js";
-import { connectShared } from "../support/cluster-kit.js";
 import { jsonOf } from "../support/e2e-fake-phases.js";
-import {
-  Call,
-  type LoopHost,
-  type LoopPullRequest,
-  loopRepo,
-  type Role,
-  runLoop,
-  stopLoop,
-} from "../support/e2e-loop-scenario.js";
-import { type RunningServe, startServe } from "../support/e2e-serve.js";
-import type { Expectation, RecordedRequest, StrictHttpFake } from "../support/strict-http-fake.js";
-import { startStrictHttpFake } from "../support/strict-http-fake.js";
+import { Call, type LoopPullRequest, pathMatch, type Role, SHA } from "../support/e2e-loop-host.js";
+import { runLoop } from "../support/e2e-loop-scenario.js";
+import type { Expectation, RecordedRequest } from "../support/strict-http-fake.js";
 
-const LOOP_TIMEOUT = 180_000;
 const INSTALLATION = 42;
 const API = "/api/v3";
 const REPO = `${API}/repos/${owner}/${repoName}`;
@@ -37,31 +25,7 @@ const USERS: Record<Role, string> = { writer: "alice", reader: "bob" };
 const LEVELS: Record<Role, string> = { writer: "write", reader: "read" };
 const TOKEN = "ghs_InstallationToken0123456789abcdefAB";
 
-const repo = loopRepo("e2e-github");
 const secret = randomBytes(16).toString("hex");
-
-let fake: StrictHttpFake;
-let serve: RunningServe;
-let client: ConnectedKubeClient;
-
-beforeAll(async () => {
-  [fake, client] = await Promise.all([startStrictHttpFake(), connectShared()]);
-  const { privateKey } = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  });
-  const { host, protocol } = new URL(fake.url);
-  serve = await startServe({
-    APP_ID: "123",
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: secret,
-    GHE_HOST: host,
-    GHE_PROTOCOL: protocol.replace(":", ""),
-  });
-}, 120_000);
-
-afterAll(() => stopLoop(serve, fake, client));
 
 // ---- webhooks, signed and shaped as GitHub sends them -------------------------------------------
 
@@ -74,25 +38,18 @@ function withRepo(payload: Payload): Payload {
   return payload;
 }
 
-async function deliver(event: string, payload: Payload): Promise<void> {
-  const body = JSON.stringify(payload);
+function webhookHeaders(event: string, body: string): Record<string, string> {
   const signature = createHmac("sha256", secret).update(body).digest("hex");
-  const res = await fetch(`${serve.url}/api/github/webhooks`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "GitHub-Hookshot/044aadd",
-      "x-github-event": event,
-      "x-github-delivery": randomUUID(),
-      "x-github-hook-id": "292430182",
-      "x-github-hook-installation-target-type": "integration",
-      "x-github-hook-installation-target-id": "123",
-      "x-hub-signature-256": `sha256=${signature}`,
-    },
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(202);
+  return {
+    "content-type": "application/json",
+    "user-agent": "GitHub-Hookshot/044aadd",
+    "x-github-event": event,
+    "x-github-delivery": randomUUID(),
+    "x-github-hook-id": "292430182",
+    "x-github-hook-installation-target-type": "integration",
+    "x-github-hook-installation-target-id": "123",
+    "x-hub-signature-256": `sha256=${signature}`,
+  };
 }
 
 function pullRequestOpened(pr: LoopPullRequest): Payload {
@@ -131,29 +88,6 @@ function commented(number: number, id: number, login: string, body: string): Pay
 
 // ---- the API calls the bot makes, answered as GitHub does ---------------------------------------
 
-function prJson(pr: LoopPullRequest) {
-  const merged = pr.mergeSha !== undefined;
-  // From a branch of the repository itself: head.repo is base.repo.
-  const base = pullRequest(`${fake.url}${API}`, {
-    number: pr.number,
-    state: merged ? "closed" : "open",
-    mergedAt: merged ? "2026-02-01T10:00:00Z" : null,
-  });
-  return {
-    ...base,
-    merge_commit_sha: pr.mergeSha ?? randomBytes(20).toString("hex"),
-    head: { ...base.head, ref: pr.headRef, sha: pr.head, label: `${owner}:${pr.headRef}` },
-    base: { ...base.base, ref: "develop", sha: pr.developTip, label: `${owner}:develop` },
-  };
-}
-
-const developAt = (sha: string, times = 1): Expectation => ({
-  method: "GET",
-  path: `${REPO}/git/ref/heads%2Fdevelop`,
-  json: gitRef(`${fake.url}${API}`, "develop", sha),
-  times,
-});
-
 const firstContact = (): Expectation[] => [
   {
     method: "POST",
@@ -174,122 +108,156 @@ const firstContact = (): Expectation[] => [
   },
 ];
 
-const matchOf = (r: RecordedRequest, pattern: RegExp) => pattern.exec(r.path)?.slice(1) ?? [];
-const sha = "([0-9a-f]{40})";
-
 /** GitHub's calls in the scenario's words. */
 function describeCall(r: RecordedRequest): string | undefined {
   const get = r.method === "GET";
-  const [pull] = matchOf(r, /\/pulls\/(\d+)$/);
+  const [pull] = pathMatch(r, /\/pulls\/(\d+)$/);
   if (get && pull && r.path === `${REPO}/pulls/${pull}`) return Call.pullRequest(Number(pull));
   if (get && r.path.startsWith(`${REPO}/git/ref/heads%2F`))
     return Call.tip(decodeURIComponent(r.path.slice(`${REPO}/git/ref/heads%2F`.length)));
   if (get && r.path === `${REPO}/contents/.zakenak.yaml`) return Call.config(String(r.query.ref));
-  const [tarball] = matchOf(r, new RegExp(`^${REPO}/tarball/${sha}$`));
+  const [tarball] = pathMatch(r, new RegExp(`^${REPO}/tarball/${SHA}$`));
   if (get && tarball) return Call.archive(tarball);
   if (r.method === "POST" && r.path.startsWith(`${REPO}/statuses/`))
     return Call.status(String(jsonOf(r).state));
-  const [a, b] = matchOf(r, new RegExp(`^${REPO}/compare/${sha}\\.\\.\\.${sha}$`));
+  const [a, b] = pathMatch(r, new RegExp(`^${REPO}/compare/${SHA}\\.\\.\\.${SHA}$`));
   if (get && a && b) return Call.ancestry(a, b);
-  const [pullsOf] = matchOf(r, new RegExp(`^${REPO}/commits/${sha}/pulls$`));
+  const [pullsOf] = pathMatch(r, new RegExp(`^${REPO}/commits/${SHA}/pulls$`));
   if (get && pullsOf) return Call.pullsOf(pullsOf);
-  const [issue] = matchOf(r, new RegExp(`^${REPO}/issues/(\\d+)/comments$`));
+  const [issue] = pathMatch(r, new RegExp(`^${REPO}/issues/(\\d+)/comments$`));
   if (issue) return get ? Call.comments(Number(issue)) : Call.postComment(Number(issue));
   return undefined;
 }
 
-const github: LoopHost = {
-  get fake() {
-    return fake;
+runLoop("GitHub", {
+  prefix: "e2e-github",
+  serveEnv: (fakeUrl) => {
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const { host, protocol } = new URL(fakeUrl);
+    return {
+      APP_ID: "123",
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: secret,
+      GHE_HOST: host,
+      GHE_PROTOCOL: protocol.replace(":", ""),
+    };
   },
-  get serve() {
-    return serve;
-  },
-  get client() {
-    return client;
-  },
-  repo,
-  workingState: "pending",
-  statusName: "context",
-  users: USERS,
+  // GitHub Enterprise at the fake: the API's answers carry URLs of the fake's API.
+  host: ({ fake, repo }) => {
+    const api = `${fake.url}${API}`;
 
-  openPullRequest: (pr) => deliver("pull_request", pullRequestOpened(pr)),
-  push: (before, after) => deliver("push", pushed(before, after)),
-  comment: (number, id, role, body) => deliver("issue_comment", commented(number, id, USERS[role], body)),
-
-  firstContact,
-  getPull: (pr, times = 1) => [
-    { method: "GET", path: `${REPO}/pulls/${pr.number}`, json: prJson(pr), times },
-    developAt(pr.developTip, times),
-  ],
-  configAt: (ref, times = 1) => ({
-    method: "GET",
-    path: `${REPO}/contents/.zakenak.yaml`,
-    query: { ref },
-    requestHeaders: { accept: /raw/ },
-    raw: repo.config,
-    headers: { "content-type": "text/plain; charset=utf-8" },
-    times,
-  }),
-  archive: async (sha) => ({
-    method: "GET",
-    path: `${REPO}/tarball/${sha}`,
-    raw: await makeTarball(`${owner}-${repoName}-${sha.slice(0, 7)}`, repo.files(sha)),
-    headers: { "content-type": "application/x-gzip" },
-  }),
-  setStatus: (sha, context, state) => ({
-    method: "POST",
-    path: `${REPO}/statuses/${sha}`,
-    body: { context, state },
-    status: 201,
-    json: commitStatus(`${fake.url}${API}`, state, context, ""),
-  }),
-  developAt,
-  // ancestor...descendant where the descendant is behind: the ancestor is the newer one.
-  notAncestor: (ancestor, descendant) => ({
-    method: "GET",
-    path: `${REPO}/compare/${ancestor}...${descendant}`,
-    json: comparison(`${fake.url}${API}`, "behind", 0, 1),
-  }),
-  pullsForCommit: (pr) => ({
-    method: "GET",
-    path: `${REPO}/commits/${pr.mergeSha}/pulls`,
-    json: [prJson(pr)],
-  }),
-  listComments: (number, bodies) => ({
-    method: "GET",
-    path: `${REPO}/issues/${number}/comments`,
-    json: bodies.map((body, i) => issueComment(`${fake.url}${API}`, i + 1, body, BOT)),
-  }),
-  createComment: (number, id) => ({
-    method: "POST",
-    path: `${REPO}/issues/${number}/comments`,
-    status: 201,
-    json: issueComment(`${fake.url}${API}`, id, "(the bot's comment)", BOT),
-  }),
-  permission: (role) => [
-    {
-      method: "GET",
-      path: `${REPO}/collaborators/${USERS[role]}/permission`,
-      json: { permission: LEVELS[role], role_name: LEVELS[role], user: user(USERS[role]) },
-    },
-  ],
-
-  isCommentPost: (number) => (r) => r.method === "POST" && r.path === `${REPO}/issues/${number}/comments`,
-  isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${REPO}/statuses/${sha}`,
-  describe: describeCall,
-  // Every call to the repository was made with the installation's token.
-  expectAuthenticated: (seen) => {
-    for (const r of seen.filter((r) => r.path.startsWith(REPO))) {
-      expect(r.headers.authorization).toBe(`token ${TOKEN}`);
+    function prJson(pr: LoopPullRequest) {
+      const merged = pr.mergeSha !== undefined;
+      // From a branch of the repository itself: head.repo is base.repo.
+      const base = pullRequest(api, {
+        number: pr.number,
+        state: merged ? "closed" : "open",
+        mergedAt: merged ? "2026-02-01T10:00:00Z" : null,
+      });
+      return {
+        ...base,
+        merge_commit_sha: pr.mergeSha ?? randomBytes(20).toString("hex"),
+        head: { ...base.head, ref: pr.headRef, sha: pr.head, label: `${owner}:${pr.headRef}` },
+        base: { ...base.base, ref: "develop", sha: pr.developTip, label: `${owner}:develop` },
+      };
     }
-  },
-};
 
-describe("the GitHub loop through zakenak serve", () => {
-  it(
-    "plans a PR, applies the merge, rolls back for a writer and refuses a reader",
-    () => runLoop(github),
-    LOOP_TIMEOUT,
-  );
+    const developAt = (sha: string, times = 1): Expectation => ({
+      method: "GET",
+      path: `${REPO}/git/ref/heads%2Fdevelop`,
+      json: gitRef(api, "develop", sha),
+      times,
+    });
+
+    return {
+      users: USERS,
+      states: { working: "pending", succeeded: "success" },
+
+      webhookPath: "/api/github/webhooks",
+      webhookHeaders,
+      openPullRequest: (pr) => ({ event: "pull_request", payload: pullRequestOpened(pr) }),
+      push: (before, after) => ({ event: "push", payload: pushed(before, after) }),
+      comment: (number, id, role, body) => ({
+        event: "issue_comment",
+        payload: commented(number, id, USERS[role], body),
+      }),
+
+      firstContact,
+      getPull: (pr, times = 1) => [
+        { method: "GET", path: `${REPO}/pulls/${pr.number}`, json: prJson(pr), times },
+        developAt(pr.developTip, times),
+      ],
+      configAt: (ref, times = 1) => ({
+        method: "GET",
+        path: `${REPO}/contents/.zakenak.yaml`,
+        query: { ref },
+        requestHeaders: { accept: /raw/ },
+        raw: repo.config,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        times,
+      }),
+      archive: async (sha) => ({
+        method: "GET",
+        path: `${REPO}/tarball/${sha}`,
+        raw: await makeTarball(`${owner}-${repoName}-${sha.slice(0, 7)}`, repo.files(sha)),
+        headers: { "content-type": "application/x-gzip" },
+      }),
+      setStatus: (sha, context, state) => ({
+        method: "POST",
+        path: `${REPO}/statuses/${sha}`,
+        body: { context, state },
+        status: 201,
+        json: commitStatus(api, state, context, ""),
+      }),
+      developAt,
+      // ancestor...descendant where the descendant is behind: the ancestor is the newer one.
+      notAncestor: (ancestor, descendant) => ({
+        method: "GET",
+        path: `${REPO}/compare/${ancestor}...${descendant}`,
+        json: comparison(api, "behind", 0, 1),
+      }),
+      pullsForCommit: (pr) => ({
+        method: "GET",
+        path: `${REPO}/commits/${pr.mergeSha}/pulls`,
+        json: [prJson(pr)],
+      }),
+      listComments: (number, bodies) => ({
+        method: "GET",
+        path: `${REPO}/issues/${number}/comments`,
+        json: bodies.map((body, i) => issueComment(api, i + 1, body, BOT)),
+      }),
+      createComment: (number, id) => ({
+        method: "POST",
+        path: `${REPO}/issues/${number}/comments`,
+        status: 201,
+        json: issueComment(api, id, "(the bot's comment)", BOT),
+      }),
+      permission: (role) => [
+        {
+          method: "GET",
+          path: `${REPO}/collaborators/${USERS[role]}/permission`,
+          json: { permission: LEVELS[role], role_name: LEVELS[role], user: user(USERS[role]) },
+        },
+      ],
+
+      isCommentPost: (number) => (r) => r.method === "POST" && r.path === `${REPO}/issues/${number}/comments`,
+      isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${REPO}/statuses/${sha}`,
+      // A GitHub status is named by its context.
+      statusOf: (r) => {
+        const { context, state, description } = jsonOf(r);
+        return { name: String(context), state: String(state), description: String(description) };
+      },
+      describe: describeCall,
+      // Every call to the repository was made with the installation's token.
+      expectAuthenticated: (seen) => {
+        for (const r of seen.filter((r) => r.path.startsWith(REPO))) {
+          expect(r.headers.authorization).toBe(`token ${TOKEN}`);
+        }
+      },
+    };
+  },
 });

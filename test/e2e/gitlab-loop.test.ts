@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
+import { expect } from "vitest";
 import {
   branch,
   commitStatus,
@@ -14,22 +13,11 @@ import {
 } from "../hosts/gitlab/gitlab-fixtures.js";
 import { makeTarball } from "../hosts/shared/tarball-fixtures.js";
 import type { Payload } from "../server/github-examples.js";
-import { connectShared } from "../support/cluster-kit.js";
 import { jsonOf } from "../support/e2e-fake-phases.js";
-import {
-  Call,
-  type LoopHost,
-  type LoopPullRequest,
-  loopRepo,
-  type Role,
-  runLoop,
-  stopLoop,
-} from "../support/e2e-loop-scenario.js";
-import { type RunningServe, startServe } from "../support/e2e-serve.js";
-import type { Expectation, RecordedRequest, StrictHttpFake } from "../support/strict-http-fake.js";
-import { startStrictHttpFake } from "../support/strict-http-fake.js";
+import { Call, type LoopPullRequest, pathMatch, type Role, SHA } from "../support/e2e-loop-host.js";
+import { runLoop } from "../support/e2e-loop-scenario.js";
+import type { Expectation, RecordedRequest } from "../support/strict-http-fake.js";
 
-const LOOP_TIMEOUT = 180_000;
 const TOKEN = `glpat-${randomBytes(10).toString("hex")}`;
 const BOT = { id: 99, username: "zakenak-bot" };
 const USERS: Record<Role, { id: number; username: string }> = {
@@ -47,37 +35,19 @@ function fixture(name: string): Payload {
 const PROJECT_ID = fixture("push").project.id as number;
 const PROJECT = `/api/v4/projects/${PROJECT_ID}`;
 
-const repo = loopRepo("e2e-gitlab");
 const secret = `gl-hook-${randomUUID()}`;
-
-let fake: StrictHttpFake;
-let serve: RunningServe;
-let client: ConnectedKubeClient;
-
-beforeAll(async () => {
-  [fake, client] = await Promise.all([startStrictHttpFake(), connectShared()]);
-  serve = await startServe({ GITLAB_URL: fake.url, GITLAB_TOKEN: TOKEN, GITLAB_WEBHOOK_SECRET: secret });
-}, 120_000);
-
-afterAll(() => stopLoop(serve, fake, client));
 
 // ---- webhooks, as GitLab sends them: the secret itself in X-Gitlab-Token ------------------------
 
-async function deliver(event: string, payload: Payload): Promise<void> {
-  const res = await fetch(`${serve.url}/api/gitlab/webhooks`, {
-    method: "POST",
-    body: JSON.stringify(payload),
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "GitLab/17.9.0",
-      "x-gitlab-event": event,
-      "x-gitlab-token": secret,
-      "x-gitlab-event-uuid": randomUUID(),
-      "x-gitlab-instance": fake.url,
-    },
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(202);
+function webhookHeaders(instance: string, event: string): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "GitLab/17.9.0",
+    "x-gitlab-event": event,
+    "x-gitlab-token": secret,
+    "x-gitlab-event-uuid": randomUUID(),
+    "x-gitlab-instance": instance,
+  };
 }
 
 function mergeRequestOpened(mr: LoopPullRequest): Payload {
@@ -145,15 +115,12 @@ const developAt = (sha: string, times = 1): Expectation => ({
   times,
 });
 
-const matchOf = (r: RecordedRequest, pattern: RegExp) => pattern.exec(r.path)?.slice(1) ?? [];
-const sha = "([0-9a-f]{40})";
-
 /** GitLab's calls in the scenario's words. */
 function describeCall(r: RecordedRequest): string | undefined {
   const get = r.method === "GET";
-  const [iid] = matchOf(r, new RegExp(`^${PROJECT}/merge_requests/(\\d+)$`));
+  const [iid] = pathMatch(r, new RegExp(`^${PROJECT}/merge_requests/(\\d+)$`));
   if (get && iid) return Call.pullRequest(Number(iid));
-  const [name] = matchOf(r, new RegExp(`^${PROJECT}/repository/branches/(.+)$`));
+  const [name] = pathMatch(r, new RegExp(`^${PROJECT}/repository/branches/(.+)$`));
   if (get && name) return Call.tip(decodeURIComponent(name));
   if (get && r.path === `${PROJECT}/repository/files/.zakenak.yaml/raw`)
     return Call.config(String(r.query.ref));
@@ -161,122 +128,114 @@ function describeCall(r: RecordedRequest): string | undefined {
   if (r.method === "POST" && r.path.startsWith(`${PROJECT}/statuses/`))
     return Call.status(String(jsonOf(r).state));
   if (get && r.path === `${PROJECT}/repository/merge_base`) {
-    const [a = "", b = ""] = new URL(r.url, fake.url).searchParams.getAll("refs[]");
+    // Only the query matters here: any base makes the request target a URL.
+    const [a = "", b = ""] = new URL(r.url, "http://fake").searchParams.getAll("refs[]");
     return Call.ancestry(a, b);
   }
-  const [commit] = matchOf(r, new RegExp(`^${PROJECT}/repository/commits/${sha}/merge_requests$`));
+  const [commit] = pathMatch(r, new RegExp(`^${PROJECT}/repository/commits/${SHA}/merge_requests$`));
   if (get && commit) return Call.pullsOf(commit);
-  const [notes] = matchOf(r, new RegExp(`^${PROJECT}/merge_requests/(\\d+)/notes$`));
+  const [notes] = pathMatch(r, new RegExp(`^${PROJECT}/merge_requests/(\\d+)/notes$`));
   if (notes) return get ? Call.comments(Number(notes)) : Call.postComment(Number(notes));
   return undefined;
 }
 
-const gitlab: LoopHost = {
-  get fake() {
-    return fake;
-  },
-  get serve() {
-    return serve;
-  },
-  get client() {
-    return client;
-  },
-  repo,
-  workingState: "running",
-  statusName: "name",
-  users: { writer: USERS.writer.username, reader: USERS.reader.username },
+runLoop("GitLab", {
+  prefix: "e2e-gitlab",
+  serveEnv: (fakeUrl) => ({ GITLAB_URL: fakeUrl, GITLAB_TOKEN: TOKEN, GITLAB_WEBHOOK_SECRET: secret }),
+  host: ({ fake, repo }) => ({
+    users: { writer: USERS.writer.username, reader: USERS.reader.username },
+    states: { working: "running", succeeded: "success" },
 
-  openPullRequest: (mr) => deliver("Merge Request Hook", mergeRequestOpened(mr)),
-  push: (before, after) => deliver("Push Hook", pushed(before, after)),
-  comment: (iid, id, role, body) => deliver("Note Hook", noted(iid, id, USERS[role], body)),
+    webhookPath: "/api/gitlab/webhooks",
+    webhookHeaders: (event) => webhookHeaders(fake.url, event),
+    openPullRequest: (mr) => ({ event: "Merge Request Hook", payload: mergeRequestOpened(mr) }),
+    push: (before, after) => ({ event: "Push Hook", payload: pushed(before, after) }),
+    comment: (iid, id, role, body) => ({ event: "Note Hook", payload: noted(iid, id, USERS[role], body) }),
 
-  firstContact: () => [
-    { method: "GET", path: "/api/v4/user", json: { ...gitLabUser(BOT.id, BOT.username), is_admin: false } },
-  ],
-  getPull: (mr, times = 1) => [
-    { method: "GET", path: `${PROJECT}/merge_requests/${mr.number}`, json: mrJson(mr), times },
-    developAt(mr.developTip, times),
-  ],
-  configAt: (ref, times = 1) => ({
-    method: "GET",
-    path: `${PROJECT}/repository/files/.zakenak.yaml/raw`,
-    query: { ref },
-    requestHeaders: { "private-token": TOKEN },
-    raw: repo.config,
-    headers: { "content-type": "text/plain; charset=utf-8" },
-    times,
-  }),
-  archive: async (sha) => ({
-    method: "GET",
-    path: `${PROJECT}/repository/archive.tar.gz`,
-    query: { sha },
-    raw: await makeTarball(`deployments-${sha}-${sha}`, repo.files(sha)),
-    headers: {
-      "content-type": "application/octet-stream",
-      "content-disposition": `attachment; filename="deployments-${sha}.tar.gz"`,
+    firstContact: () => [
+      {
+        method: "GET",
+        path: "/api/v4/user",
+        json: { ...gitLabUser(BOT.id, BOT.username), is_admin: false },
+      },
+    ],
+    getPull: (mr, times = 1) => [
+      { method: "GET", path: `${PROJECT}/merge_requests/${mr.number}`, json: mrJson(mr), times },
+      developAt(mr.developTip, times),
+    ],
+    configAt: (ref, times = 1) => ({
+      method: "GET",
+      path: `${PROJECT}/repository/files/.zakenak.yaml/raw`,
+      query: { ref },
+      requestHeaders: { "private-token": TOKEN },
+      raw: repo.config,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      times,
+    }),
+    archive: async (sha) => ({
+      method: "GET",
+      path: `${PROJECT}/repository/archive.tar.gz`,
+      query: { sha },
+      raw: await makeTarball(`deployments-${sha}-${sha}`, repo.files(sha)),
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-disposition": `attachment; filename="deployments-${sha}.tar.gz"`,
+      },
+    }),
+    setStatus: (sha, name, state) => ({
+      method: "POST",
+      path: `${PROJECT}/statuses/${sha}`,
+      body: { name, state },
+      status: 201,
+      json: commitStatus(state, name, ""),
+    }),
+    developAt,
+    // The merge base of a newer commit and an older one is the older one.
+    // The fake keeps only the last of the repeated refs[]; describeCall reads both, in order, from the URL.
+    notAncestor: (_ancestor, descendant) => ({
+      method: "GET",
+      path: `${PROJECT}/repository/merge_base`,
+      query: { "refs[]": descendant },
+      json: mergeBaseCommit(descendant),
+    }),
+    pullsForCommit: (mr) => ({
+      method: "GET",
+      path: `${PROJECT}/repository/commits/${mr.mergeSha}/merge_requests`,
+      json: [mrJson(mr)],
+    }),
+    listComments: (iid, bodies) => {
+      const path = `${PROJECT}/merge_requests/${iid}/notes`;
+      const notes = bodies.map((body, i) => note(i + 1, body, BOT));
+      return { method: "GET", path, headers: pageHeaders(fake.url, path, 1, 1), json: notes };
+    },
+    createComment: (iid, id) => ({
+      method: "POST",
+      path: `${PROJECT}/merge_requests/${iid}/notes`,
+      status: 201,
+      json: note(id, "(the bot's note)", BOT),
+    }),
+    permission: (role) => {
+      const who = USERS[role];
+      return [
+        {
+          method: "GET",
+          path: "/api/v4/users",
+          query: { username: who.username },
+          json: [gitLabUser(who.id, who.username)],
+        },
+        {
+          method: "GET",
+          path: `${PROJECT}/members/all/${who.id}`,
+          json: member(who.id, who.username, ACCESS_LEVELS[role]),
+        },
+      ];
+    },
+
+    isCommentPost: (iid) => (r) => r.method === "POST" && r.path === `${PROJECT}/merge_requests/${iid}/notes`,
+    isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${PROJECT}/statuses/${sha}`,
+    describe: describeCall,
+    expectAuthenticated: (seen) => {
+      for (const r of seen) expect(r.headers["private-token"]).toBe(TOKEN);
     },
   }),
-  setStatus: (sha, name, state) => ({
-    method: "POST",
-    path: `${PROJECT}/statuses/${sha}`,
-    body: { name, state },
-    status: 201,
-    json: commitStatus(state, name, ""),
-  }),
-  developAt,
-  // The merge base of a newer commit and an older one is the older one.
-  // The fake keeps only the last of the repeated refs[]; describeCall reads both, in order, from the URL.
-  notAncestor: (_ancestor, descendant) => ({
-    method: "GET",
-    path: `${PROJECT}/repository/merge_base`,
-    query: { "refs[]": descendant },
-    json: mergeBaseCommit(descendant),
-  }),
-  pullsForCommit: (mr) => ({
-    method: "GET",
-    path: `${PROJECT}/repository/commits/${mr.mergeSha}/merge_requests`,
-    json: [mrJson(mr)],
-  }),
-  listComments: (iid, bodies) => {
-    const path = `${PROJECT}/merge_requests/${iid}/notes`;
-    const notes = bodies.map((body, i) => note(i + 1, body, BOT));
-    return { method: "GET", path, headers: pageHeaders(fake.url, path, 1, 1), json: notes };
-  },
-  createComment: (iid, id) => ({
-    method: "POST",
-    path: `${PROJECT}/merge_requests/${iid}/notes`,
-    status: 201,
-    json: note(id, "(the bot's note)", BOT),
-  }),
-  permission: (role) => {
-    const who = USERS[role];
-    return [
-      {
-        method: "GET",
-        path: "/api/v4/users",
-        query: { username: who.username },
-        json: [gitLabUser(who.id, who.username)],
-      },
-      {
-        method: "GET",
-        path: `${PROJECT}/members/all/${who.id}`,
-        json: member(who.id, who.username, ACCESS_LEVELS[role]),
-      },
-    ];
-  },
-
-  isCommentPost: (iid) => (r) => r.method === "POST" && r.path === `${PROJECT}/merge_requests/${iid}/notes`,
-  isStatusOf: (sha) => (r) => r.method === "POST" && r.path === `${PROJECT}/statuses/${sha}`,
-  describe: describeCall,
-  expectAuthenticated: (seen) => {
-    for (const r of seen) expect(r.headers["private-token"]).toBe(TOKEN);
-  },
-};
-
-describe("the GitLab loop through zakenak serve", () => {
-  it(
-    "plans an MR, applies the merge, rolls back for a developer and refuses a guest",
-    () => runLoop(gitlab),
-    LOOP_TIMEOUT,
-  );
 });

@@ -1,9 +1,8 @@
 import type { Request, RequestHandler } from "express";
-import { isZakenakError } from "../../errors.js";
 import { rawBody } from "../../server/raw-body.js";
-import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
+import { settleDeliveries } from "../../server/settle-deliveries.js";
+import type { IntakeDeps } from "../../server/settle-delivery.js";
 import { rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
-import type { ParseResult } from "../common/parse-result.js";
 import { parseAzureDevOpsEvent } from "./parse-azure-devops-event.js";
 import { verifyAzureDevOpsBasicAuth } from "./verify-azure-devops-basic-auth.js";
 
@@ -43,31 +42,22 @@ async function azureDevOpsReply(
   const deliveryId = typeof payload.id === "string" ? payload.id : "";
   if (!deliveryId) return rejected(400, "bad-request", "bad payload: no id", { event });
 
-  let results: ParseResult[];
-  try {
-    results = parseAzureDevOpsEvent(event, payload);
-  } catch (error) {
-    if (isZakenakError(error) && error.code === "invalid") {
-      return rejected(400, "bad-request", error.message, { deliveryId, event });
-    }
-    throw error;
-  }
-  if (results.length === 1) {
-    return settleDelivery(deps, "azure-devops", deliveryId, event, () => results[0] as ParseResult);
-  }
-  // One push of several refs: one delivery per ref, each with its own dedupe key.
-  const replies: WebhookReply[] = [];
-  for (const [i, result] of results.entries()) {
-    const ref = "ref" in result ? result.ref : String(i);
-    replies.push(await settleDelivery(deps, "azure-devops", `${deliveryId}:${ref}`, event, () => result));
-  }
-  return combined(replies);
+  return settleDeliveries(
+    deps,
+    "azure-devops",
+    deliveryId,
+    event,
+    () => parseAzureDevOpsEvent(event, payload),
+    {
+      // One push of several refs: one delivery per ref, each with its own dedupe key.
+      suffix: (index, result) => `:${"ref" in result ? result.ref : String(index)}`,
+      combine: combined,
+    },
+  );
 }
 
-/** The worst failure (a 5xx makes Azure DevOps deliver again), else the first reply with every outcome. */
+/** The first reply that queued something (else the first), with every outcome. */
 function combined(replies: WebhookReply[]): WebhookReply {
-  const failed = replies.filter((r) => r.status >= 400).sort((a, b) => b.status - a.status)[0];
-  if (failed) return failed;
   const first = replies.find((r) => r.result !== "ignored") ?? (replies[0] as WebhookReply);
   return { ...first, body: { result: first.result, deliveries: replies.map((r) => r.body) } };
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import { isZakenakError } from "../../errors.js";
 import { rawBody } from "../../server/raw-body.js";
+import { settleDeliveries } from "../../server/settle-deliveries.js";
 import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
 import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
 import { createBitbucketCloudApi } from "./bitbucket-cloud-api.js";
@@ -45,24 +46,18 @@ async function bitbucketCloudReply(intake: Intake, secret: string, req: Request)
   } catch {
     return rejected(400, "bad-request", "bad payload: not valid JSON", { deliveryId, event });
   }
-  let parsed: BitbucketParsed[];
-  try {
-    parsed = parseBitbucketCloudEvent(event, payload);
-  } catch (error) {
-    // settleDelivery turns a bad payload into the same 400 every host answers.
-    return settleDelivery(intake.deps, "bitbucket", deliveryId, event, () => {
-      throw error;
-    });
-  }
-  const replies: WebhookReply[] = [];
-  for (const [i, item] of parsed.entries()) {
-    const id = parsed.length > 1 ? `${deliveryId}.${i + 1}` : deliveryId;
-    const reply = await settleOne(intake, id, event, item);
-    replies.push(reply);
-    // The rest would fail the same way (one repository, one queue); a redelivery skips those queued.
-    if (reply.status >= 400) return reply;
-  }
-  return combine(deliveryId, event, replies);
+  return settleDeliveries(
+    intake.deps,
+    "bitbucket",
+    deliveryId,
+    event,
+    () => parseBitbucketCloudEvent(event, payload),
+    {
+      suffix: (index) => `.${index + 1}`,
+      settle: (id, item) => settleOne(intake, id, event, item),
+      combine: (replies) => combine(deliveryId, event, replies),
+    },
+  );
 }
 
 async function settleOne(intake: Intake, id: string, event: string, item: BitbucketParsed) {
@@ -94,9 +89,8 @@ async function settleOne(intake: Intake, id: string, event: string, item: Bitbuc
   return reply;
 }
 
-/** One reply for a push of several refs: the first failure, else what became of each. */
+/** One reply for a push of several refs, none failed: what became of each. */
 function combine(deliveryId: string, event: string, replies: WebhookReply[]): WebhookReply {
-  if (replies.length === 1) return replies[0] as WebhookReply;
   const accepted = replies.some((r) => r.result === "accepted");
   const result = accepted
     ? "accepted"

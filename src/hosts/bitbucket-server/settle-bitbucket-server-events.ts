@@ -1,4 +1,5 @@
-import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
+import { settleDeliveries } from "../../server/settle-deliveries.js";
+import type { IntakeDeps } from "../../server/settle-delivery.js";
 import type { WebhookReply } from "../../server/webhook-reply.js";
 import type { ParseResult } from "../common/parse-result.js";
 
@@ -14,46 +15,25 @@ export async function settleBitbucketServerEvents(
   event: string,
   parse: () => ParseResult[],
 ): Promise<WebhookReply> {
-  let results: ParseResult[];
-  try {
-    results = parse();
-  } catch (error) {
-    // settleDelivery answers a payload without the documented fields with its 400, and rethrows the rest.
-    return settleDelivery(deps, "bitbucket-server", deliveryId, event, () => {
-      throw error;
-    });
-  }
-  const [only] = results;
-  if (results.length === 1 && only) {
-    return settleDelivery(deps, "bitbucket-server", deliveryId, event, () => only);
-  }
-  const replies: WebhookReply[] = [];
-  for (const [index, result] of results.entries()) {
-    const reply = await settleDelivery(
-      deps,
-      "bitbucket-server",
-      `${deliveryId}.${index}`,
-      event,
-      () => result,
-    );
-    // The changes share one repository: a refusal (403) or an outage (503) holds for them all.
-    if (reply.status >= 300) return { ...reply, deliveryId };
-    replies.push(reply);
-  }
-  const deliveries = replies.map((r) => ({ ...r.body, deliveryId: r.deliveryId }));
-  const queued = replies.filter((r) => r.result !== "ignored");
-  if (queued.length === 0) {
-    const message = replies.map((r) => String(r.body.message)).join("; ");
-    return { status: 200, result: "ignored", body: { result: "ignored", message }, deliveryId, event };
-  }
-  const result = queued.some((r) => r.result === "accepted") ? "accepted" : "duplicate";
-  return {
-    status: 202,
-    result,
-    body: { result, deliveryId, deliveries },
-    deliveryId,
-    event,
-    repo: queued[0]?.repo,
-    type: queued.map((r) => r.type).join(","),
-  };
+  return settleDeliveries(deps, "bitbucket-server", deliveryId, event, parse, {
+    suffix: (index) => `.${index}`,
+    combine: (replies) => {
+      const deliveries = replies.map((r) => ({ ...r.body, deliveryId: r.deliveryId }));
+      const queued = replies.filter((r) => r.result !== "ignored");
+      if (queued.length === 0) {
+        const message = replies.map((r) => String(r.body.message)).join("; ");
+        return { status: 200, result: "ignored", body: { result: "ignored", message }, deliveryId, event };
+      }
+      const result = queued.some((r) => r.result === "accepted") ? "accepted" : "duplicate";
+      return {
+        status: 202,
+        result,
+        body: { result, deliveryId, deliveries },
+        deliveryId,
+        event,
+        repo: queued[0]?.repo,
+        type: queued.map((r) => r.type).join(","),
+      };
+    },
+  });
 }
