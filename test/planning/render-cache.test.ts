@@ -48,6 +48,14 @@ describe("render cache", () => {
     expect(second.findings).toEqual(first.findings);
   });
 
+  it("takes the same render written by several jobs at once, leaving one entry", async () => {
+    const entry = { objects: [], findings: [] };
+    const key = "a".repeat(64);
+    await Promise.all(Array.from({ length: 8 }, () => cache.put(key, entry)));
+    expect(readdirSync(join(scratch.dir, "renders"))).toEqual([`${key}.json`]);
+    expect(await cache.get(key)).toEqual(entry);
+  });
+
   it("keeps cached renders private to the user (they can hold Secret values)", async () => {
     await renderFresh(repo.dir, app, "dev", cache);
     const dir = join(scratch.dir, "renders");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Finding } from "../../model/finding.js";
@@ -35,7 +36,8 @@ export function diskRenderCache(dir: string): RenderCache {
     async put(key, value) {
       made ??= mkdir(dir, { recursive: true, mode: 0o700 });
       await made;
-      const tmp = join(dir, `${key}.${process.pid}.tmp`);
+      // One name per write: two jobs of one worker may cache the same render at the same moment.
+      const tmp = join(dir, `${key}.${process.pid}.${randomUUID()}.tmp`);
       await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
       await rename(tmp, join(dir, `${key}.json`));
     },
