@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { repoAllowlist } from "../../src/config/repo-allowlist.js";
 import { verifyGiteaSignature } from "../../src/hosts/gitea/verify-gitea-signature.js";
 import { verifyGitlabToken } from "../../src/hosts/gitlab/verify-gitlab-token.js";
+import { verifySha256Header } from "../../src/hosts/shared/verify-sha256-header.js";
 
 describe("verifyGiteaSignature", () => {
   const body = Buffer.from('{"ref":"refs/heads/main"}');
@@ -28,6 +29,19 @@ describe("verifyGitlabToken", () => {
     expect(verifyGitlabToken("s3cret", "s3cre")).toBe(false);
     expect(verifyGitlabToken("s3cret", "s3cret ")).toBe(false);
     expect(verifyGitlabToken("s3cret", "x".repeat(10_000))).toBe(false);
+  });
+});
+
+describe("verifySha256Header", () => {
+  it("accepts sha256=<hex> of the raw bytes only", () => {
+    const body = Buffer.from('{"push":{}}');
+    const hex = createHmac("sha256", "s3cret").update(body).digest("hex");
+    expect(verifySha256Header("s3cret", body, `sha256=${hex}`)).toBe(true);
+    expect(verifySha256Header("s3cret", body, ` SHA256=${hex.toUpperCase()} `)).toBe(true);
+    expect(verifySha256Header("other", body, `sha256=${hex}`)).toBe(false);
+    expect(verifySha256Header("s3cret", body, hex)).toBe(false);
+    expect(verifySha256Header("s3cret", body, `sha1=${hex}`)).toBe(false);
+    expect(verifySha256Header("s3cret", body, `sha256=${hex.slice(0, 62)}zz`)).toBe(false);
   });
 });
 

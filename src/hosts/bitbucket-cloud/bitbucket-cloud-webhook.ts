@@ -4,12 +4,12 @@ import { rawBody } from "../../server/raw-body.js";
 import { settleDeliveries } from "../../server/settle-deliveries.js";
 import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
 import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { verifySha256Header } from "../shared/verify-sha256-header.js";
 import { createBitbucketCloudApi } from "./bitbucket-cloud-api.js";
 import type { BitbucketCloudEnv } from "./bitbucket-cloud-env.js";
 import { pullRequestHeads } from "./bitbucket-cloud-pr-heads.js";
 import { fullShaEvent, type Intake } from "./full-sha-event.js";
 import { type BitbucketParsed, parseBitbucketCloudEvent } from "./parse-bitbucket-cloud-event.js";
-import { verifyBitbucketCloudSignature } from "./verify-bitbucket-cloud-signature.js";
 
 /**
  * `POST /api/bitbucket-cloud/webhooks`: checks the HMAC signature (a webhook without a secret is refused),
@@ -33,7 +33,7 @@ async function bitbucketCloudReply(intake: Intake, secret: string, req: Request)
     return rejected(401, "unauthorized", "missing X-Hub-Signature header: set a secret on the webhook");
   }
   const body = rawBody(req);
-  if (!verifyBitbucketCloudSignature(secret, body, signature)) {
+  if (!verifySha256Header(secret, body, signature)) {
     return rejected(401, "unauthorized", "bad X-Hub-Signature signature");
   }
   const event = req.get("x-event-key");

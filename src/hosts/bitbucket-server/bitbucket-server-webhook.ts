@@ -2,9 +2,9 @@ import type { Request, RequestHandler } from "express";
 import { rawBody } from "../../server/raw-body.js";
 import type { IntakeDeps } from "../../server/settle-delivery.js";
 import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { verifySha256Header } from "../shared/verify-sha256-header.js";
 import { parseBitbucketServerEvent } from "./parse-bitbucket-server-event.js";
 import { settleBitbucketServerEvents } from "./settle-bitbucket-server-events.js";
-import { verifyBitbucketServerSignature } from "./verify-bitbucket-server-signature.js";
 
 /** The test event of Bitbucket's webhook form, sent without a signature. */
 const PING = "diagnostics:ping";
@@ -28,7 +28,7 @@ async function bitbucketServerReply(deps: IntakeDeps, secret: string, req: Reque
     return rejected(401, "unauthorized", "missing X-Hub-Signature header: set a secret on the webhook");
   }
   const body = rawBody(req);
-  if (!verifyBitbucketServerSignature(secret, body, signature)) {
+  if (!verifySha256Header(secret, body, signature)) {
     return rejected(401, "unauthorized", "bad X-Hub-Signature signature");
   }
   if (!eventKey) return missingHeader("X-Event-Key");
