@@ -5,6 +5,7 @@ import { isIgnored, type ParseResult } from "../hosts/common/parse-result.js";
 import type { HostKind } from "../hosts/host-event.js";
 import { enqueueDelivery } from "../queue/delivery-queue.js";
 import type { Metrics } from "./metrics.js";
+import { parseJsonBody } from "./parse-json-body.js";
 import { rejected, type WebhookReply } from "./webhook-reply.js";
 
 /** What every host's intake route needs once a request is verified. */
@@ -28,13 +29,9 @@ export async function parseAndSettle(
   rawBody: Buffer,
   parse: (payload: unknown) => ParseResult,
 ): Promise<WebhookReply> {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    return rejected(400, "bad-request", "bad payload: not valid JSON", { deliveryId, event });
-  }
-  return settleDelivery(deps, host, deliveryId, event, () => parse(payload));
+  const json = parseJsonBody(rawBody, { deliveryId, event });
+  if ("reply" in json) return json.reply;
+  return settleDelivery(deps, host, deliveryId, event, () => parse(json.payload));
 }
 
 /** Normalizes (a bad payload is a 400), checks the allowlist (403) and enqueues (202) one delivery. */

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from "express";
+import { parseJsonBody } from "../../server/parse-json-body.js";
 import { rawBody } from "../../server/raw-body.js";
 import { settleDeliveries } from "../../server/settle-deliveries.js";
 import type { IntakeDeps } from "../../server/settle-delivery.js";
@@ -30,16 +31,13 @@ async function azureDevOpsReply(
   if (!verifyAzureDevOpsBasicAuth(req.get("authorization"), credentials)) {
     return rejected(401, "unauthorized", "missing or bad Basic credentials (set them on the service hook)");
   }
-  let payload: { eventType?: unknown; id?: unknown };
-  try {
-    payload = JSON.parse(rawBody(req).toString("utf8"));
-  } catch {
-    return rejected(400, "bad-request", "bad payload: not valid JSON");
-  }
+  const json = parseJsonBody(rawBody(req));
+  if ("reply" in json) return json.reply;
+  const payload = json.payload as { eventType?: unknown; id?: unknown } | null;
   // There is no event header: the body names the event, and its id (the event's) is the delivery id.
   const event = typeof payload?.eventType === "string" ? payload.eventType : "";
   if (!event) return rejected(400, "bad-request", "bad payload: no eventType");
-  const deliveryId = typeof payload.id === "string" ? payload.id : "";
+  const deliveryId = typeof payload?.id === "string" ? payload.id : "";
   if (!deliveryId) return rejected(400, "bad-request", "bad payload: no id", { event });
 
   return settleDeliveries(

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler } from "express";
 import { isZakenakError } from "../../errors.js";
-import { rawBody } from "../../server/raw-body.js";
+import { parseJsonBody } from "../../server/parse-json-body.js";
 import { settleDeliveries } from "../../server/settle-deliveries.js";
 import { type IntakeDeps, settleDelivery } from "../../server/settle-delivery.js";
 import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
-import { verifySha256Header } from "../shared/verify-sha256-header.js";
+import { checkSha256Header } from "../shared/check-sha256-header.js";
 import { createBitbucketCloudApi } from "./bitbucket-cloud-api.js";
 import type { BitbucketCloudEnv } from "./bitbucket-cloud-env.js";
 import { pullRequestHeads } from "./bitbucket-cloud-pr-heads.js";
@@ -28,30 +28,20 @@ export function bitbucketCloudWebhook(deps: IntakeDeps, settings: BitbucketCloud
 }
 
 async function bitbucketCloudReply(intake: Intake, secret: string, req: Request): Promise<WebhookReply> {
-  const signature = req.get("x-hub-signature");
-  if (!signature) {
-    return rejected(401, "unauthorized", "missing X-Hub-Signature header: set a secret on the webhook");
-  }
-  const body = rawBody(req);
-  if (!verifySha256Header(secret, body, signature)) {
-    return rejected(401, "unauthorized", "bad X-Hub-Signature signature");
-  }
+  const signed = checkSha256Header(req, secret);
+  if ("reply" in signed) return signed.reply;
   const event = req.get("x-event-key");
   if (!event) return missingHeader("X-Event-Key");
   const deliveryId = req.get("x-request-uuid");
   if (!deliveryId) return { ...missingHeader("X-Request-UUID"), event };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString("utf8"));
-  } catch {
-    return rejected(400, "bad-request", "bad payload: not valid JSON", { deliveryId, event });
-  }
+  const json = parseJsonBody(signed.body, { deliveryId, event });
+  if ("reply" in json) return json.reply;
   return settleDeliveries(
     intake.deps,
     "bitbucket",
     deliveryId,
     event,
-    () => parseBitbucketCloudEvent(event, payload),
+    () => parseBitbucketCloudEvent(event, json.payload),
     {
       suffix: (index) => `.${index + 1}`,
       settle: (id, item) => settleOne(intake, id, event, item),

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from "express";
-import { rawBody } from "../../server/raw-body.js";
+import { parseJsonBody } from "../../server/parse-json-body.js";
 import type { IntakeDeps } from "../../server/settle-delivery.js";
-import { missingHeader, rejected, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
-import { verifySha256Header } from "../shared/verify-sha256-header.js";
+import { missingHeader, sendReply, type WebhookReply } from "../../server/webhook-reply.js";
+import { checkSha256Header } from "../shared/check-sha256-header.js";
 import { parseBitbucketServerEvent } from "./parse-bitbucket-server-event.js";
 import { settleBitbucketServerEvents } from "./settle-bitbucket-server-events.js";
 
@@ -23,25 +23,15 @@ async function bitbucketServerReply(deps: IntakeDeps, secret: string, req: Reque
     const body = { result: "ignored", message: "ignored: diagnostics:ping (connection test)" };
     return { status: 200, result: "ignored", body, event: PING };
   }
-  const signature = req.get("x-hub-signature");
-  if (!signature) {
-    return rejected(401, "unauthorized", "missing X-Hub-Signature header: set a secret on the webhook");
-  }
-  const body = rawBody(req);
-  if (!verifySha256Header(secret, body, signature)) {
-    return rejected(401, "unauthorized", "bad X-Hub-Signature signature");
-  }
+  const signed = checkSha256Header(req, secret);
+  if ("reply" in signed) return signed.reply;
   if (!eventKey) return missingHeader("X-Event-Key");
   const deliveryId = req.get("x-request-id");
   if (!deliveryId) return { ...missingHeader("X-Request-Id"), event: eventKey };
 
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString("utf8"));
-  } catch {
-    return rejected(400, "bad-request", "bad payload: not valid JSON", { deliveryId, event: eventKey });
-  }
+  const json = parseJsonBody(signed.body, { deliveryId, event: eventKey });
+  if ("reply" in json) return json.reply;
   return settleBitbucketServerEvents(deps, deliveryId, eventKey, () =>
-    parseBitbucketServerEvent(eventKey, payload),
+    parseBitbucketServerEvent(eventKey, json.payload),
   );
 }
