@@ -58,8 +58,11 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
   const { client, environment } = opts;
   const env = environment.name;
   return withEnvironmentLock(client, env, opts, async (lock) => {
-    const previous = await settleInterrupted(client, env);
-    const reason = await opts.precheck?.(await listRevisions(client, env));
+    // One read of the history serves both: settling only turns `in-progress` into `failed`, which neither
+    // the inventory nor the precheck looks at.
+    const revisions = await listRevisions(client, env);
+    const previous = await settleInterrupted(client, env, revisions);
+    const reason = await opts.precheck?.(revisions);
     if (reason !== undefined) throw new ZakenakError("not-deployed", reason);
     const revision = await recordRevision(client, {
       environment: env,
@@ -168,8 +171,9 @@ export async function runRecorded<T>(
 export async function settleInterrupted(
   client: KubeClient,
   env: string,
+  known?: RevisionSummary[],
 ): Promise<ReturnType<typeof inventoryOf>> {
-  const revisions = await listRevisions(client, env);
+  const revisions = known ?? (await listRevisions(client, env));
   for (const r of revisions.filter((r) => r.result === "in-progress")) {
     await finishRevision(client, env, r.number, {
       result: "failed",
