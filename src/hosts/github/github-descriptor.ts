@@ -5,7 +5,7 @@ import { type GithubEnv, githubEnv } from "./github-env.js";
 
 const WEBHOOK_PATH = "/api/github/webhooks";
 
-/** A GitHub App (github.com or Enterprise Server): Probot verifies the webhooks and authenticates per installation. */
+/** A GitHub App (github.com or Enterprise Server): intake verifies the webhooks; Probot authenticates per installation. */
 export const githubDescriptor: HostDescriptor<"github", GithubEnv> = {
   kind: "github",
   name: "GitHub",
@@ -13,7 +13,7 @@ export const githubDescriptor: HostDescriptor<"github", GithubEnv> = {
   variables: ["APP_ID", ["PRIVATE_KEY", "PRIVATE_KEY_PATH"], "WEBHOOK_SECRET"],
   readEnv: githubEnv,
   async webhook(deps, settings) {
-    return (await import("./github-webhook.js")).githubWebhook(deps, settings, WEBHOOK_PATH);
+    return (await import("./github-webhook.js")).githubWebhook(deps, settings);
   },
   gitHosts(github) {
     const probot = memoizeAsync(async () => {
