@@ -2,6 +2,7 @@ import type { Queue } from "bullmq";
 import type { Logger } from "pino";
 import { isZakenakError } from "../errors.js";
 import { isIgnored, type ParseResult } from "../hosts/common/parse-result.js";
+import { requireWholeEvent } from "../hosts/common/whole-event.js";
 import type { HostKind } from "../hosts/host-event.js";
 import { enqueueDelivery } from "../queue/delivery-queue.js";
 import type { Metrics } from "./metrics.js";
@@ -45,6 +46,7 @@ export async function settleDelivery(
   let parsed: ParseResult;
   try {
     parsed = parse();
+    if (!isIgnored(parsed)) requireWholeEvent(parsed, event);
   } catch (error) {
     if (isZakenakError(error) && error.code === "invalid") {
       return rejected(400, "bad-request", error.message, { deliveryId, event });
