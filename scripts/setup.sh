@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for cmd in git tar openssl redis-server; do
+for cmd in git tar openssl redis-server buildah podman debootstrap; do
   command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$cmd")
 done
 if ((${#need_pkgs[@]} > 0)); then
@@ -42,5 +42,26 @@ fi
 if [ -x scripts/build-gitea.sh ]; then
   echo "setup: Gitea for the bot's tests (built once, then cached)" >&2
   bash scripts/build-gitea.sh >/dev/null
+fi
+if [ -x scripts/build-registry.sh ]; then
+  echo "setup: the OCI registry for the registry tests (built once, then cached)" >&2
+  bash scripts/build-registry.sh >/dev/null
+fi
+if [ -x scripts/build-promtool.sh ]; then
+  echo "setup: promtool for the alerting rule tests (built once, then cached)" >&2
+  bash scripts/build-promtool.sh >/dev/null
+fi
+if [ -x scripts/build-base-image.sh ]; then
+  echo "setup: the container image's base image (assembled once, then cached)" >&2
+  if [ "$(id -u)" -eq 0 ]; then bash scripts/build-base-image.sh >/dev/null; else sudo -E bash scripts/build-base-image.sh >/dev/null; fi
+fi
+# The dashboard tests drive Debian's Chromium (playwright-core's own browser download is not used).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium for the dashboard tests" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
 fi
 echo "setup: done" >&2

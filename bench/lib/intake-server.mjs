@@ -45,7 +45,8 @@ if (mode === "bare") {
   const { loadEnvConfig } = await dist("config/env-config.js");
   const { createApp } = await dist("server/create-app.js");
   const { createLogger } = await dist("server/create-logger.js");
-  const { createMetrics, queueDepthOf } = await dist("server/metrics.js");
+  const { createMetrics } = await dist("server/metrics.js");
+  const { queueProbe } = await dist("server/queue-probe.js");
   const { readinessProbe } = await dist("server/readiness.js");
   const { connectRedis } = await dist("server/connect-redis.js");
   const { DELIVERY_QUEUE } = await dist("queue/delivery-queue.js");
@@ -67,7 +68,7 @@ if (mode === "bare") {
   const logger = createLogger(config.logLevel, process.stdout);
   const connection = await connectRedis(config.redisUrl);
   const queue = new Queue(DELIVERY_QUEUE, { connection });
-  const metrics = createMetrics({ queueDepth: queueDepthOf(queue), processMetrics: true });
+  const metrics = createMetrics({ queue: queueProbe(queue, connection), processMetrics: true });
   const probe = readinessProbe({ redis: connection });
   app = await createApp({ config, queue, logger, metrics, readiness: probe.check, allowed: () => true });
   closeExtra = async () => {

@@ -1,5 +1,6 @@
 import { ZakenakError } from "../errors.js";
 import type { KubeClient } from "../kube/kube-client.js";
+import type { DeployedChart } from "../model/chart-record.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { entryKey, type InventoryEntry, inventoryOf } from "../server-side-apply/inventory.js";
 import { type DeployResult, deployObjects } from "./deploy-objects.js";
@@ -26,6 +27,8 @@ export interface ApplyEnvironmentOptions extends EnvironmentLockOptions {
   client: KubeClient;
   environment: EnvironmentTarget;
   objects: readonly KubeObject[];
+  /** The charts pulled for the objects, recorded with the revision. */
+  charts?: readonly DeployedChart[];
   sha: string;
   ref: string;
   actor: string;
@@ -36,6 +39,8 @@ export interface ApplyEnvironmentOptions extends EnvironmentLockOptions {
    * overtaken commit), judged against the environment's history as it is under the lock.
    */
   precheck?: (revisions: RevisionSummary[]) => Promise<string | undefined>;
+  /** Called once the revision is recorded, before anything is written: the deploy has really started. */
+  started?: (revision: number) => void;
 }
 
 export type ApplyResult = "succeeded" | "failed" | "rolled-back";
@@ -72,7 +77,9 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
       actor: opts.actor,
       objects: [...opts.objects],
       inventory: inventoryOf(opts.objects),
+      ...(opts.charts?.length ? { charts: [...opts.charts] } : {}),
     });
+    opts.started?.(revision.number);
     opts.log(`revision ${revision.number}: applying ${opts.objects.length} objects to ${env}`);
     const deploy = await runRecorded(client, env, revision.number, () =>
       deployObjects(client, opts.objects, deployOptions(opts, previous)),
@@ -120,6 +127,7 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
       objects: stored.objects,
       inventory: stored.inventory,
       rollbackOf: target.number,
+      ...(stored.charts ? { charts: stored.charts } : {}),
     });
     const rb = await runRecorded(client, env, back.number, () =>
       deployObjects(client, stored.objects, deployOptions(opts, inventoryOf(opts.objects))),

@@ -4,7 +4,8 @@ import { mapLimit } from "../model/map-limit.js";
 import { objectKey, objectRef } from "../model/object-key.js";
 import { withRetry } from "../retry.js";
 import { asStored, isSubset } from "../server-side-apply/is-subset.js";
-import { APPLIED_HASH, ENVIRONMENT_LABEL } from "../server-side-apply/strip-server-fields.js";
+import { liveObjectsOf } from "../server-side-apply/live-objects.js";
+import { APPLIED_HASH } from "../server-side-apply/strip-server-fields.js";
 import { applyStages } from "./apply-order.js";
 
 /** Requests in flight: about what saturates an API server on two cores, with a little headroom. */
@@ -33,7 +34,7 @@ export async function applyObjects(
   objects: KubeObject[],
   opts: ApplyObjectsOptions,
 ): Promise<ApplyObjectsResult> {
-  const live = await liveByKey(client, objects, opts.environment);
+  const live = await liveObjectsOf(client, objects, opts.environment, APPLY_CONCURRENCY);
   const result: ApplyObjectsResult = { written: [], unchanged: 0 };
   let done = 0;
   for (const stage of applyStages(objects)) {
@@ -57,26 +58,4 @@ export async function applyObjects(
     }
   }
   return result;
-}
-
-/** Live objects of this environment, by key: one list per kind, cluster-wide, by the environment label. */
-async function liveByKey(
-  client: KubeClient,
-  objects: KubeObject[],
-  environment: string,
-): Promise<Map<string, KubeObject>> {
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of objects) kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  const live = new Map<string, KubeObject>();
-  await mapLimit([...kinds.values()], APPLY_CONCURRENCY, async ({ apiVersion, kind }) => {
-    // A kind the server does not serve yet (a CRD in this same revision) has nothing live to compare.
-    const found = await withRetry(() =>
-      client.list(apiVersion, kind, { labelSelector: `${ENVIRONMENT_LABEL}=${environment}` }),
-    ).catch((err: { code?: string }) => {
-      if (err.code === "not-found" || err.code === "unknown-kind") return [];
-      throw err;
-    });
-    for (const o of found) live.set(objectKey({ ...o, apiVersion }), o);
-  });
-  return live;
 }

@@ -12,6 +12,8 @@ export interface EnvironmentLockOptions {
   lockWaitMs: number;
   leaseSeconds?: number;
   onLockWait?: (current: LockInfo) => void;
+  /** Called once the lock is taken; the function it returns is called once the lock is let go. */
+  onLocked?: () => () => void;
 }
 
 /** Runs `fn` holding the environment's lock, and lets go of it afterwards whatever happened. */
@@ -29,9 +31,11 @@ export async function withEnvironmentLock<T>(
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
     ...(opts.onLockWait ? { onWait: opts.onLockWait } : {}),
   });
+  const unlocked = opts.onLocked?.();
   try {
     return await fn(lock);
   } finally {
     await lock.release().catch(() => {});
+    unlocked?.();
   }
 }

@@ -53,6 +53,7 @@ export async function rollbackEnvironment(opts: RollbackOptions): Promise<Rollba
       objects: stored.objects,
       inventory: stored.inventory,
       rollbackOf: to,
+      ...(stored.charts ? { charts: stored.charts } : {}),
     });
     opts.log(
       `revision ${revision.number}: rolling ${env} back to revision ${to} (${stored.sha.slice(0, 12)})`,
@@ -81,8 +82,9 @@ export async function rollbackEnvironment(opts: RollbackOptions): Promise<Rollba
 async function defaultTarget(client: KubeClient, env: string): Promise<number> {
   const revisions = await listRevisions(client, env);
   // The revision deployed now is the newest one whatever its result: a failed apply leaves the
-  // environment part-way to it, and going back means going to the last success before it.
-  const current = revisions[0];
+  // environment part-way to it, and going back means going to the last success before it. A reconcile
+  // only applied an earlier revision again: going back from it means going back from that one.
+  const current = revisions.find((r) => r.trigger !== "reconcile");
   if (!current) throw new ZakenakError("revision-missing", `environment ${env} has no revisions`);
   const target = await lastSuccessful(client, env, { before: current.number });
   if (!target) {

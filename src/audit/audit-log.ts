@@ -2,8 +2,16 @@ import type { Redis } from "ioredis";
 import type { RepoRef } from "../hosts/host-event.js";
 import { onRedis } from "../queue/redis-errors.js";
 
-/** What the bot did or refused: every command, apply, rollback and unlock. */
-export type AuditAction = "plan" | "apply" | "rollback" | "unlock" | "history" | "help" | "command";
+/** What the bot did or refused: every command, apply, rollback, unlock and drift healing (`reconcile`). */
+export type AuditAction =
+  | "plan"
+  | "apply"
+  | "rollback"
+  | "unlock"
+  | "history"
+  | "help"
+  | "command"
+  | "reconcile";
 
 export interface AuditEntry {
   /** Who: the commenter, the pusher, or `zakenak` for automatic actions. */

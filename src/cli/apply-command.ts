@@ -7,6 +7,7 @@ import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
 import { renderText } from "../reporting/render-text.js";
 import { cacheRoot } from "../tools/cache-root.js";
+import { cliChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
 import { CHANGE_OPTIONS, cliLockOptions, parseLockArgs } from "./lock-wait.js";
@@ -36,6 +37,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       environment: session.environment.name,
       cache: diskRenderCache(join(cacheRoot(io.env), "renders")),
       limits: inputLimits(io.env),
+      charts: await cliChartSettings(io.env, values["server-config"]),
     });
     assertDeployable(rendered);
     const log = (line: string) => io.stderr.write(`${line}\n`);
@@ -56,6 +58,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       client: session.client,
       environment: session.environment,
       objects: rendered.objects.map((o) => o.object),
+      charts: rendered.charts,
       sha: rendered.sha ?? "unknown",
       ref: rendered.ref,
       actor: session.actor,

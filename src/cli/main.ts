@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./apply-command.js")).applyCommand,
   rollback: async () => (await import("./rollback-command.js")).rollbackCommand,
   history: async () => (await import("./history-command.js")).historyCommand,
+  drift: async () => (await import("./drift-command.js")).driftCommand,
   unlock: async () => (await import("./unlock-command.js")).unlockCommand,
   serve: async () => (await import("./serve-command.js")).serveCommand,
   worker: async () => (await import("./worker-command.js")).workerCommand,

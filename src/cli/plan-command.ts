@@ -25,6 +25,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       format: { type: "string", default: "text" },
       limit: { type: "string" },
       "no-cache": { type: "boolean" },
+      "no-image-check": { type: "boolean" },
       debug: { type: "boolean" },
     },
     strict: true,
@@ -57,6 +58,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
           ...(values.head !== undefined ? { head: values.head } : {}),
           ...(values.env ? { env: values.env } : {}),
           noCache: values["no-cache"] === true,
+          scanSecrets: true,
+          imageCheck: values["no-image-check"] !== true,
         },
         io,
       );

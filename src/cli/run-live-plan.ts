@@ -9,6 +9,7 @@ import { renderEnvironment } from "../planning/render-environment.js";
 import type { EnvironmentPlan, Plan } from "../planning/types.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import { RULES } from "../validation/rules.js";
+import { cliChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 
 export interface LivePlanArgs {
@@ -32,6 +33,7 @@ export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> 
   );
   const cache = diskRenderCache(join(cacheRoot(io.env), "renders"));
   const limits = inputLimits(io.env);
+  const charts = await cliChartSettings(io.env);
   const environments: EnvironmentPlan[] = [];
   let head = "working tree";
   let server = "";
@@ -42,6 +44,7 @@ export async function runLivePlan(args: LivePlanArgs, io: CliIo): Promise<Plan> 
       environment: env.name,
       cache,
       limits,
+      charts,
     });
     const context = args.context ?? env.kubeContext;
     const client = await connectKube({

@@ -5,7 +5,9 @@ import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.
 import type { Plan } from "../planning/types.js";
 import { createProgress } from "../reporting/progress.js";
 import { cacheRoot } from "../tools/cache-root.js";
+import { cliChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
+import { imageLookups } from "./image-lookups.js";
 
 export interface RunPlanOptions {
   repo?: string;
@@ -15,11 +17,16 @@ export interface RunPlanOptions {
   noCache?: boolean;
   /** false: count changes only (validate). */
   diffs?: boolean;
+  /** Scan the files the head changes against the base for secrets; default false (validate has no change). */
+  scanSecrets?: boolean;
+  /** Look images up in their registries, unless ZAKENAK_IMAGE_CHECK=off; default false (validate stays offline). */
+  imageCheck?: boolean;
 }
 
 /** Runs a repository plan with the CLI's defaults: disk cache, progress on a terminal. */
 export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
   let progress: ReturnType<typeof createProgress> | undefined;
+  const images = opts.imageCheck ? await imageLookups(io.env) : undefined;
   const plan = await planRepository({
     repoDir: resolve(io.cwd, opts.repo ?? "."),
     ...(opts.base !== undefined ? { base: opts.base } : {}),
@@ -27,7 +34,10 @@ export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
     ...(opts.env ? { environments: opts.env } : {}),
     cache: opts.noCache ? noRenderCache : diskRenderCache(join(cacheRoot(io.env), "renders")),
     limits: inputLimits(io.env),
+    charts: await cliChartSettings(io.env),
     ...(opts.diffs === false ? { diffs: false } : {}),
+    ...(opts.scanSecrets ? { scanSecrets: true } : {}),
+    ...(images ? { images } : {}),
     onProgress: (done, total, label) => {
       progress ??= createProgress({ stream: io.stderr, total, label: "Rendering" });
       progress.tick(label);

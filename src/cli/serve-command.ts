@@ -3,19 +3,25 @@ import { Queue } from "bullmq";
 import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
+import { listDriftStates } from "../drift/drift-state.js";
 import { ZakenakError } from "../errors.js";
 import { noHostConfigured } from "../hosts/no-host-configured.js";
+import { notificationSettings } from "../notifications/notification-settings.js";
+import { pollTargets } from "../polling/poll-targets.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createApp } from "../server/create-app.js";
 import { createLogger } from "../server/create-logger.js";
-import { createMetrics, queueDepthOf } from "../server/metrics.js";
+import { createMetrics } from "../server/metrics.js";
+import { queueProbe } from "../server/queue-probe.js";
 import { readinessProbe } from "../server/readiness.js";
 import { type RunningServer, startServer } from "../server/start-server.js";
 import { hostsFromConfig } from "../workers/hosts-from-config.js";
 import { type RunningWorkers, startWorkers } from "../workers/start-workers.js";
 import { workerMetrics } from "../workers/worker-metrics.js";
+import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
+import { imageLookups } from "./image-lookups.js";
 import { loadTrust } from "./load-trust.js";
 
 const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
@@ -37,12 +43,22 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const hosts = enabledHosts(config);
   if (hosts.length === 0) throw noHostConfigured();
   const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
+  const polls = pollTargets(trust.server, hosts);
+  const images = await imageLookups(io.env, trust.server);
+  const charts = await botChartSettings(io.env, trust.server);
+  const notifications = trust.server
+    ? await notificationSettings(trust.server.notifications, io.env)
+    : undefined;
   // JSON lines on the command's stdout: a container runtime collects them from there.
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   const connection = await connectRedis(config.redisUrl);
   connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
   const queue = new Queue(DELIVERY_QUEUE, { connection });
-  const metrics = createMetrics({ queueDepth: queueDepthOf(queue), processMetrics: true });
+  const metrics = createMetrics({
+    queue: queueProbe(queue, connection),
+    processMetrics: true,
+    drift: () => listDriftStates(connection),
+  });
   const probe = readinessProbe({
     redis: connection,
     ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
@@ -73,9 +89,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         lockWaitMs: config.workers.lockWaitMs,
       },
       limits,
+      ...(images ? { images } : {}),
+      charts,
       // Shutdown order is decided here: intake stops first, then the workers finish their jobs.
       signals: [],
       ...(trust.server ? { server: trust.server } : {}),
+      ...(notifications ? { notifications } : {}),
+      polls,
     });
     const signal = await nextSignal();
     logger.info({ signal }, "shutting down");

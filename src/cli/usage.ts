@@ -8,6 +8,7 @@ Commands:
   apply      Apply an environment to its cluster: lock, apply, prune, wait for health, record a revision
   rollback   Re-apply a stored revision of an environment (default: the last successful before the current)
   history    List an environment's revisions stored in its cluster
+  drift      Compare an environment's deployed revision with its cluster (exit 0 in sync, 2 drifted)
   unlock     Clear an environment's lock, whoever holds it
   serve      Run the bot: webhook intake and workers (configured by environment variables, see README)
   worker     Run the bot's workers only
@@ -22,6 +23,7 @@ plan options:
   --format FORMAT     text | markdown | json (default: text)
   --limit N           markdown: keep the report under N characters (e.g. 65536 for GitHub)
   --no-cache          render everything again instead of reusing earlier renders
+  --no-image-check    do not look container images up in their registries (also ZAKENAK_IMAGE_CHECK=off)
   --debug             print stack traces of errors
 
   --live              compare with the live cluster (server-side dry run) instead of a base revision
@@ -45,7 +47,10 @@ history options:
 unlock options:
   --env NAME (required), --kubeconfig, --context
 
-apply, rollback, history and unlock also take:
+drift options:
+  --env NAME (required), --format text|json, --kubeconfig, --context
+
+apply, rollback, history, unlock and drift also take:
   --server-config FILE   check the environment against an operator's server configuration, as the bot does
   --repository O/N       the repository name its entries are matched against (with --server-config)
 

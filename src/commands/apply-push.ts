@@ -5,6 +5,7 @@ import { trustedEnvironment } from "../trust/trusted-environment.js";
 import { type ApplyReport, applyCommentBody, applyMarker, supersededBody } from "./apply-comment.js";
 import type { BotContext } from "./bot-context.js";
 import { type DeployOutcome, deployCommit, refMoved } from "./deploy-commit.js";
+import { notifyDeployOnce } from "./notify-deploy.js";
 import { readTrustedPolicy } from "./repository-policy.js";
 
 export interface ApplyRequest extends ApplyReport {
@@ -49,7 +50,13 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
             `${req.sha.slice(0, 12)} as verified; nothing was applied`,
         );
       }
-      return deployCommit(ctx, { ...req, subject }, env, policy);
+      const started = performance.now();
+      const deployed = await deployCommit(ctx, { ...req, subject }, env, policy);
+      // Only deploys that reached the cluster: a superseded or skipped commit is not one.
+      if (deployed.result !== "superseded" && deployed.result !== "skipped") {
+        ctx.metrics?.deployTimed?.(env.name, (performance.now() - started) / 1000);
+      }
+      return deployed;
     },
   );
 
@@ -77,6 +84,8 @@ export async function applyPush(ctx: BotContext, req: ApplyRequest): Promise<Dep
     return outcome;
   }
   const superseded = outcome.result === "superseded";
+  // Before the host is told: an outage of the host must not keep the news from the targets.
+  if (!superseded) await notifyDeployOnce(ctx, req, { kind: "finished", outcome });
   await host.setStatus(repo, req.sha, {
     context: applyContext(env.name),
     // Not deployed on purpose: the newer commit's deploy carries the environment forward.

@@ -1,10 +1,13 @@
 import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
+import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { RepoRef } from "../hosts/host-event.js";
+import type { Notifier } from "../notifications/notifier.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import type { RepositoryGrant } from "../trust/repository-grant.js";
 
 /** Pino-compatible: `log.info({ env }, "message")`. */
@@ -20,6 +23,14 @@ export interface BotMetrics {
   applyFinished?(environment: string, result: string): void;
   rollbackFinished?(environment: string, trigger: "automatic" | "command"): void;
   deployedRevision?(environment: string, revision: number, sha: string): void;
+  /** A pushed commit's deploy step took this long (render, lock wait, apply, health, auto-rollback). */
+  deployTimed?(environment: string, seconds: number): void;
+  /** An apply under the environment's lock took this long. */
+  applyTimed?(environment: string, seconds: number): void;
+  /** The environment's lock was taken; the returned function is called once it is let go. */
+  lockTaken?(environment: string): () => void;
+  /** One try of a notification to a target of `targetType`: sent, retrying, failed, or not-queued. */
+  notificationFinished?(targetType: string, result: string): void;
 }
 
 /** How the bot reaches clusters and how patient it is with them. */
@@ -54,4 +65,10 @@ export interface BotContext {
   grant: RepositoryGrant;
   /** Input refused before parsing and the object size limit (the operator's); default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
+  /** How plans look container images up in their registries (the operator's); unset: no lookups. */
+  images?: ImageResolverOptions;
+  /** The chart cache and the registry credentials remote charts are pulled with (the operator's). */
+  charts?: ChartSettings;
+  /** Tells the operator's notification targets about deploys and rollbacks; unset: none configured. */
+  notifier?: Notifier;
 }

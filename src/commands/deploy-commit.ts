@@ -3,10 +3,13 @@ import { type ApplyOutcome, applyEnvironment } from "../applying/apply-environme
 import type { RevisionSummary } from "../applying/history/revision.js";
 import { isZakenakError } from "../errors.js";
 import { assertDeployable, renderSnapshot } from "../planning/render-environment.js";
+import { createRedactor } from "../planning/secret-redactor.js";
 import type { TrustedEnvironment, TrustedPolicy } from "../trust/trusted-policy.js";
 import type { ApplyReport } from "./apply-comment.js";
 import type { BotContext } from "./bot-context.js";
 import { downloadSnapshot } from "./download-snapshot.js";
+import { lockMetrics } from "./lock-metrics.js";
+import { notifyDeploy } from "./notify-deploy.js";
 import { withCluster } from "./with-cluster.js";
 
 export type DeployOutcome =
@@ -43,20 +46,24 @@ export async function deployCommit(
       rules: policy.rules,
       remoteBases: policy.grant.remoteBases,
       ...(ctx.limits ? { limits: ctx.limits } : {}),
+      ...(ctx.charts ? { charts: ctx.charts } : {}),
     });
     assertDeployable(rendered);
     const objects = rendered.objects.map((o) => o.object);
+    const redact = createRedactor(objects);
     return await withCluster(ctx, env, async (client) => {
       const deadline = Date.now() + ctx.kube.lockWaitMs;
       let waiting = false;
       for (;;) {
         const by = await ctx.heads.isSuperseded(req.subject, req.sha, ctx.enqueuedAt);
         if (by) return { result: "superseded", by };
+        const started = performance.now();
         try {
-          return await applyEnvironment({
+          const outcome = await applyEnvironment({
             client,
             environment: env,
             objects,
+            charts: rendered.charts,
             sha: req.sha,
             ref: req.ref,
             actor: req.actor,
@@ -68,7 +75,12 @@ export async function deployCommit(
             wait: ctx.kube.applyWait,
             log: (line) => ctx.log.info({ environment: env.name, sha: req.sha }, line),
             precheck: (revisions) => staleReason(ctx, req, revisions),
+            // Not awaited: publishing only queues, and the apply must not wait on it.
+            started: (revision) => void notifyDeploy(ctx, req, { kind: "started", revision }, redact),
+            ...lockMetrics(ctx, env.name),
           });
+          ctx.metrics?.applyTimed?.(env.name, (performance.now() - started) / 1000);
+          return outcome;
         } catch (err) {
           if (isZakenakError(err) && err.code === "not-deployed")
             return { result: "skipped", reason: err.message };

@@ -7,6 +7,8 @@ import { escapeMarkdown, inlineCode } from "../reporting/markdown-escape.js";
 import type { TrustedEnvironment } from "../trust/trusted-policy.js";
 import type { BotContext } from "./bot-context.js";
 import { historyTable } from "./history-table.js";
+import { lockMetrics } from "./lock-metrics.js";
+import { notifyRollback } from "./notify-rollback.js";
 import { withCluster } from "./with-cluster.js";
 
 export interface CommandResult {
@@ -42,9 +44,11 @@ export async function executeRollback(
           ...(ctx.kube.leaseSeconds ? { leaseSeconds: ctx.kube.leaseSeconds } : {}),
           wait: ctx.kube.applyWait,
           log: (line) => ctx.log.info({ environment: env.name }, line),
+          ...lockMetrics(ctx, env.name),
         }),
       ),
   );
+  await notifyRollback(ctx, env.name, outcome, `/rollback by ${actor} on ${where}`);
   ctx.metrics?.rollbackFinished?.(env.name, "command");
   if (outcome.result === "succeeded")
     ctx.metrics?.deployedRevision?.(env.name, outcome.revision, outcome.sha);

@@ -73,7 +73,11 @@ export async function planPullRequest(ctx: BotContext, req: PlanRequest): Promis
       cache: ctx.cache,
       rules: policy.rules,
       remoteBases: policy.grant.remoteBases,
+      scanSecrets: true,
+      secretScan: policy.secretScan,
       ...(ctx.limits ? { limits: ctx.limits } : {}),
+      ...(ctx.images ? { images: ctx.images } : {}),
+      ...(ctx.charts ? { charts: ctx.charts } : {}),
     });
     plan = planned.plan;
     cluster = await planClusterView(ctx, policy, planned.heads, pr);

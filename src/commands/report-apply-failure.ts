@@ -2,6 +2,7 @@ import { isZakenakError } from "../errors.js";
 import { applyFailureBody, applyMarker } from "./apply-comment.js";
 import { type ApplyRequest, applyContext } from "./apply-push.js";
 import type { BotContext } from "./bot-context.js";
+import { notifyDeployOnce } from "./notify-deploy.js";
 import { errorMessage, failureState, statusLine } from "./report-failure.js";
 
 /**
@@ -10,6 +11,11 @@ import { errorMessage, failureState, statusLine } from "./report-failure.js";
  */
 export async function reportApplyFailure(ctx: BotContext, req: ApplyRequest, err: unknown): Promise<void> {
   const refused = isZakenakError(err) && err.code === "forbidden";
+  // First, so that a host outage does not keep it from the targets. A deploy whose outcome was already
+  // announced (its report to the host failed afterwards) is not announced again as failed.
+  await notifyDeployOnce(ctx, req, { kind: "error", message: errorMessage(err) }).catch(
+    (notifyErr: unknown) => ctx.log.warn({ err: errorMessage(notifyErr) }, "deploy failure not published"),
+  );
   await ctx.host.setStatus(ctx.repo, req.sha, {
     context: applyContext(req.environment),
     state: failureState(err),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chartProblems } from "./chart-problems.js";
 
 /** Repository paths stay inside the repository: relative, no `..`, no absolute paths. */
 const repoPath = z
@@ -6,6 +7,19 @@ const repoPath = z
   .min(1, "must not be empty")
   .refine((p) => !p.startsWith("/") && !/^[a-zA-Z]:[\\/]/.test(p), "must be relative to the repository root")
   .refine((p) => !p.split(/[\\/]/).includes(".."), "must stay inside the repository (no '..')");
+
+/** A chart: a repository path like `repoPath`, unless it is a reference to a remote chart (`oci://…`). */
+const chartField = z
+  .string()
+  .min(1, "must not be empty")
+  .refine(
+    (p) => p.includes("://") || (!p.startsWith("/") && !/^[a-zA-Z]:[\\/]/.test(p)),
+    "must be relative to the repository root",
+  )
+  .refine(
+    (p) => p.includes("://") || !p.split(/[\\/]/).includes(".."),
+    "must stay inside the repository (no '..')",
+  );
 
 const name = z
   .string()
@@ -34,7 +48,12 @@ const release = z
   .strictObject({
     name,
     namespace: name.optional(),
-    chart: repoPath.optional(),
+    /** A chart directory in the repository, `oci://HOST/PATH/NAME`, or a chart's name in `repo`. */
+    chart: chartField.optional(),
+    /** A Helm repository (http or https) holding `chart`. */
+    repo: z.string().optional(),
+    /** The exact version of a remote chart (required for one, refused for a local chart). */
+    version: z.string().optional(),
     values: z.array(repoPath).optional(),
     manifests: repoPath.optional(),
     kustomize: repoPath.optional(),
@@ -55,13 +74,23 @@ const release = z
     if (!r.chart && r.values) {
       ctx.addIssue({ code: "custom", path: ["values"], message: "values files only apply to a chart" });
     }
+    for (const problem of chartProblems(r)) ctx.addIssue({ code: "custom", ...problem });
   });
+
+/** What the secret scan lets through; only the default branch's counts for the bot. */
+const secretScan = z.strictObject({
+  /** Globs of repository paths whose changes are not scanned. */
+  ignorePaths: z.array(repoPath).default([]),
+  /** Whether a `zakenak:allow-secret` marker on a line allowlists what is found there. */
+  inlineMarker: z.boolean().default(true),
+});
 
 const policy = z.strictObject({
   plan: z.enum(PERMISSIONS).default("read"),
   rollback: z.enum(PERMISSIONS).default("write"),
   unlock: z.enum(PERMISSIONS).default("maintain"),
   rules: z.record(z.string(), z.enum(SEVERITY_SETTINGS)).default({}),
+  secretScan: secretScan.optional(),
 });
 
 export const configSchema = z

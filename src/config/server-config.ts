@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { notificationsSchema } from "../notifications/notifications-schema.js";
+import { driftSettingsSchema, pollNeedsNames, pollSettingsSchema } from "./operations-config.js";
+import { registriesSchema } from "./registries-config.js";
 
 /** `owner/name` globs: `*` within one path segment, `**` across; `*` or `**` alone allows every repository. */
 const REPO_GLOB = /^(\*\*?|[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)+)$/;
@@ -19,6 +22,8 @@ const environmentGrant = z.strictObject({
   forceConflicts: z.boolean().default(false),
   /** true forces signed commits on, whatever the repository says. */
   requireSignedCommits: z.boolean().default(false),
+  /** Drift checks and healing of this environment; the top-level `drift` for what is not set. */
+  drift: driftSettingsSchema.optional(),
 });
 
 const archiveLimits = z.strictObject({
@@ -49,11 +54,29 @@ const repository = z.strictObject({
     })
     .default({ remoteBases: [] }),
   limits: limits.optional(),
+  /** Read the environments' branches and tags at an interval, for a host whose webhooks cannot reach the bot. */
+  poll: pollSettingsSchema.optional(),
 });
 
 export const serverConfigSchema = z.strictObject({
-  repositories: z.array(repository).default([]),
+  repositories: z.array(repository.superRefine(pollNeedsNames)).default([]),
   limits: limits.default({}),
+  /** Drift checks and healing for every environment (default: every 5 minutes, no healing). */
+  drift: driftSettingsSchema.default({}),
+  /** Credentials, CA and plain HTTP per registry host, for remote charts and image checks; default none. */
+  registries: registriesSchema.default([]),
+  /**
+   * Hosts the bot may pull remote charts from (`oci://HOST/…` and `repo:` URLs), as globs
+   * (`*.example.com`, `*` for any), besides the hosts under `registries`. A change names its chart, but
+   * not a host the operator has not listed: the bot never fetches from an address a pull request picks.
+   */
+  chartSources: z.array(z.string().min(1)).default([]),
+  /** Slack, Teams and signed webhook targets, and which events of which environments go to them. */
+  notifications: notificationsSchema.default({
+    targets: {},
+    routes: [],
+    retry: { attempts: 5, delaySeconds: 10 },
+  }),
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -46,6 +46,17 @@ export async function defaultBase(repoDir: string): Promise<string | undefined> 
   return head.stdout.trim();
 }
 
+/**
+ * The files of a working tree at or below `dir`, relative to it: tracked ones and untracked ones that
+ * are not ignored, as `git status` sees them. Undefined outside a git repository.
+ */
+export async function listWorkingFiles(dir: string): Promise<string[] | undefined> {
+  const args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
+  const res = await runProcess("git", ["-C", dir, ...args]);
+  if (res.code !== 0) return undefined;
+  return [...new Set(res.stdout.split("\0").filter((p) => p !== ""))];
+}
+
 /** One file of a commit's tree: mode `120000` is a symlink (the blob holds its target), `160000` a submodule. */
 export interface TreeEntry {
   mode: string;

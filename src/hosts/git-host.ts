@@ -72,3 +72,17 @@ export interface GitHost {
   /** Whether `ancestor` is reachable from `descendant` (the same commit counts). */
   isAncestor(repo: RepoRef, ancestor: string, descendant: string): Promise<boolean>;
 }
+
+/** A tag and the commit it points at (annotated tags peeled). */
+export interface TagTip {
+  name: string;
+  sha: string;
+}
+
+/**
+ * What a host adapter may offer beyond `GitHost` for polling: every tag of a repository. Hosts without
+ * it have their tag environments left out of polling (their branches are still polled).
+ */
+export interface TagListing {
+  listTags(repo: RepoRef): Promise<TagTip[]>;
+}

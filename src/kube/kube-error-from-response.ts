@@ -1,4 +1,5 @@
 import { type FieldConflict, KubeApiError, type StatusCause } from "./kube-api-error.js";
+import { describeRbacDenial } from "./rbac-denial.js";
 import type { Scrubber } from "./secret-scrubber.js";
 
 /** What a request was doing, for messages: `apply` + `Deployment ai/ollama`. */
@@ -84,7 +85,14 @@ export function kubeErrorFromResponse(
       base,
     );
   }
-  if (status === 403) return new KubeApiError("forbidden", message, base);
+  if (status === 403) {
+    const denial = describeRbacDenial(serverMessage);
+    // The server's sentence buries who lacks what; said first, the fix (a Role, a binding) is plain.
+    const text = denial
+      ? `${req.action} ${req.target}: forbidden: ${denial} (refused by the API server at ${req.server})`
+      : message;
+    return new KubeApiError("forbidden", text, base);
+  }
   // Overload (429), and 5xx from the server, its etcd, a webhook or a proxy in front: all transient.
   if (status === 429 || status >= 500) {
     return new KubeApiError("cluster-unavailable", message, { ...base, retryAfterSeconds, retryable: true });

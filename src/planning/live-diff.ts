@@ -8,12 +8,14 @@ import { secretValues } from "../model/secret-values.js";
 import { withRetry } from "../retry.js";
 import { type InventoryEntry, inventoryOf, removedEntries } from "../server-side-apply/inventory.js";
 import { asStored, isSubset } from "../server-side-apply/is-subset.js";
+import { liveObjectsOf } from "../server-side-apply/live-objects.js";
 import { prepareObjects } from "../server-side-apply/prepare-objects.js";
 import {
   APPLIED_HASH,
   ENVIRONMENT_LABEL,
   stripServerFields,
 } from "../server-side-apply/strip-server-fields.js";
+import { changedFields } from "./changed-fields.js";
 import { toYaml, unifiedDiff } from "./diff-objects.js";
 import { maskSecretPair } from "./mask-secrets.js";
 import { redactError } from "./redact-error.js";
@@ -68,7 +70,7 @@ async function compare(
     objects.map((o) => o.object),
     environment,
   );
-  const live = await listOwned(client, prepared, environment);
+  const live = await liveObjectsOf(client, prepared, environment, CONCURRENCY);
   secrets.push(...[...live.values()].filter(isSecret));
   const byRelease = new Map<string, ReleasePlan>();
   const releaseOf = (name: string) => {
@@ -137,30 +139,12 @@ async function compare(
   for (const p of pending) {
     const [b, a] = maskSecretPair(p.before, p.after, known);
     const diff = unifiedDiff(b ? toYaml(b) : "", a ? toYaml(a) : "");
-    p.release.changes.push(change(p.action, p.object, redact(diff)));
+    const fields = p.action === "update" ? { fields: changedFields(p.before, p.after).map(redact) } : {};
+    p.release.changes.push({ ...change(p.action, p.object, redact(diff)), ...fields });
   }
   for (const f of findings) f.message = redact(f.message);
   for (const r of byRelease.values()) r.changes.sort((x, y) => (refKey(x) < refKey(y) ? -1 : 1));
   return { releases: [...byRelease.values()], findings };
-}
-
-async function listOwned(
-  client: KubeClient,
-  objects: KubeObject[],
-  environment: string,
-): Promise<Map<string, KubeObject>> {
-  const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
-  const live = new Map<string, KubeObject>();
-  await mapLimit([...kinds.values()], CONCURRENCY, async (o) => {
-    const found = await withRetry(() =>
-      client.list(o.apiVersion, o.kind, { labelSelector: `${ENVIRONMENT_LABEL}=${environment}` }),
-    ).catch((err: { code?: string }) => {
-      if (err.code === "not-found" || err.code === "unknown-kind") return [];
-      throw err;
-    });
-    for (const f of found) live.set(objectKey({ ...f, apiVersion: o.apiVersion }), f);
-  });
-  return live;
 }
 
 function unknownKindAsMissing(err: { code?: string }): undefined {

@@ -1,13 +1,20 @@
 import { realpath, rm } from "node:fs/promises";
+import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
 import { selectEnvironments } from "../config/select-environments.js";
 import { ZakenakError } from "../errors.js";
 import { defaultBase, gitTopLevel } from "../git/git.js";
+import { checkImages, type ImageCheckResult, prefetchImages } from "../image-check/check-images.js";
 import type { Finding } from "../model/finding.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
 import { secretValues } from "../model/secret-values.js";
+import {
+  createImageResolver,
+  type ImageResolver,
+  type ImageResolverOptions,
+} from "../registry/image-resolver.js";
 import { checkObjects, type RuleOverrides, validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
 import { openSnapshot, type ParsedConfigs, type Snapshot, snapshotSource } from "./open-snapshot.js";
@@ -22,6 +29,7 @@ import {
   renderContext,
   renderedEnvironment,
 } from "./render-environment.js";
+import { addChangeFindings, type PlanSecretScan, startSecretScan } from "./scan-snapshot-secrets.js";
 import { createRedactor, type Redact } from "./secret-redactor.js";
 import { summarize } from "./summarize-environment.js";
 import type { EnvironmentPlan, Plan, ReleasePlan } from "./types.js";
@@ -40,9 +48,15 @@ export interface PlanOptions {
   concurrency?: number;
   /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
+  /** The chart cache and the registry credentials; default: the user cache, no credentials. */
+  charts?: ChartSettings;
   onProgress?: (done: number, total: number, label: string) => void;
   /** false: count the changes without printing diffs (`validate` shows none). Default true. */
   diffs?: boolean;
+  /** Scan the files the head changes against the base for secrets; default false. */
+  scanSecrets?: boolean;
+  /** Look the head's container images up in their registries (findings and digests); default: no lookups. */
+  images?: ImageResolverOptions;
 }
 
 /** Renders, validates and diffs base against head for every environment: the repository view of a plan. */
@@ -73,6 +87,10 @@ export interface SnapshotPlanOptions extends RenderSettings {
   environments?: string[];
   concurrency?: number;
   diffs?: boolean;
+  scanSecrets?: boolean;
+  /** The secret scan's allowlist (the trusted policy's); default: the head's own. */
+  secretScan?: PlanSecretScan["secretScan"];
+  images?: ImageResolverOptions;
 }
 
 /**
@@ -100,11 +118,15 @@ export async function planSnapshots(
   }
   const rules = { rules: opts.rules ?? config.policy.rules, maxObjectBytes: opts.limits?.maxObjectBytes };
   const processes = opts.concurrency ?? defaultProcesses();
+  const secrets = startSecretScan(opts, config, rules.rules);
   const ctx = renderContext(opts, rules, processes);
   let done = 0;
+  const resolver = opts.images ? createImageResolver(opts.images) : undefined;
   // More jobs than processes: keys and cache reads of the next renders are ready when a process ends.
   const renders = await mapLimit(jobs, processes * 4, async (job) => {
     const r = await renderRelease(snapshotSource(job.tree), job.release, job.env, ctx);
+    // Registry round trips overlap the renders still running, rather than following them all.
+    if (resolver && job.side === "head") prefetchImages(r.objects, resolver, rules.rules);
     opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
     return r;
   });
@@ -114,9 +136,23 @@ export async function planSnapshots(
   const all = renders.flatMap((r) => r.objects.map((o) => o.object));
   const redact = createRedactor(all);
   const known = secretValues(all);
+  const images = resolver
+    ? await checkEnvironmentImages(envNames, config, rendered, rules, resolver)
+    : undefined;
   const environments = envNames.map((env) =>
-    planEnvironment(env, config, base, rendered, redact, known, rules, opts.diffs !== false),
+    planEnvironment(
+      env,
+      config,
+      base,
+      rendered,
+      redact,
+      known,
+      rules,
+      opts.diffs !== false,
+      images?.get(env),
+    ),
   );
+  addChangeFindings(environments, await secrets);
   const heads = new Map(
     envNames.map((env) => {
       const releases = releasesFor(config, env);
@@ -136,6 +172,7 @@ function planEnvironment(
   known: ReadonlySet<string>,
   rules: { rules: RuleOverrides },
   text: boolean,
+  images: ImageCheckResult | undefined,
 ): EnvironmentPlan {
   const headReleases = releasesFor(config, env).map((r) => r.name);
   const names = [...new Set([...headReleases, ...releasesFor(base.config, env).map((r) => r.name)])];
@@ -160,11 +197,32 @@ function planEnvironment(
     }
     const { changes, unchanged } = diffObjects(objectsOf(b), objectsOf(h), known, { text });
     for (const c of changes) c.diff = redact(c.diff);
-    releases.push({ release: name, changes, unchanged });
+    releases.push({ release: name, changes, unchanged, ...(h?.charts ? { charts: h.charts } : {}) });
   }
   findings.push(...validateObjects(headObjects, { ...rules, checked }));
+  if (images) findings.push(...images.findings);
   for (const f of findings) f.message = redact(f.message);
-  return summarize(env, releases, findings);
+  const plan = summarize(env, releases, findings);
+  return images ? { ...plan, images: images.images } : plan;
+}
+
+/** One image lookup per distinct image for the whole plan, shared by every environment's check. */
+async function checkEnvironmentImages(
+  envNames: readonly string[],
+  config: ZakenakConfig,
+  rendered: Map<string, ReleaseRender>,
+  rules: { rules: RuleOverrides },
+  resolver: ImageResolver,
+): Promise<Map<string, ImageCheckResult>> {
+  const results = await Promise.all(
+    envNames.map((env) => {
+      const objects = releasesFor(config, env).flatMap(
+        (r) => rendered.get(`head/${env}/${r.name}`)?.objects ?? [],
+      );
+      return checkImages(objects, env, resolver, rules.rules);
+    }),
+  );
+  return new Map(envNames.map((env, i) => [env, results[i] as ImageCheckResult]));
 }
 
 function objectsOf(r: ReleaseRender | undefined): KubeObject[] {

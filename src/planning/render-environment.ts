@@ -1,9 +1,11 @@
 import { realpath, rm } from "node:fs/promises";
+import { type ChartSettings, createChartResolver } from "../charts/chart-resolver.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
 import { selectEnvironments } from "../config/select-environments.js";
 import { ZakenakError } from "../errors.js";
 import { gitTopLevel } from "../git/git.js";
+import type { DeployedChart } from "../model/chart-record.js";
 import type { Finding } from "../model/finding.js";
 import type { RenderedObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
@@ -27,6 +29,8 @@ export interface RenderedEnvironment {
   findings: Finding[];
   /** Releases that failed to render, by name, with the (masked) reason. */
   failed: Map<string, string>;
+  /** The charts pulled for the releases, with their digests: what the revision records. */
+  charts: DeployedChart[];
   /** Commit rendered (for the working tree: HEAD), when in a git repository. */
   sha?: string;
   ref: string;
@@ -41,6 +45,8 @@ export interface RenderSettings {
   remoteBases?: readonly string[];
   /** Input refused before parsing and the object size limit (the operator's); default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
+  /** The chart cache and the operator's registry credentials; default: the user cache, no credentials. */
+  charts?: ChartSettings;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -98,15 +104,17 @@ export function releasesFor(config: ZakenakConfig | undefined, env: string): Rel
 
 /** One run's render context: shared in-flight renders, the cache, per-object checks and tool slots. */
 export function renderContext(
-  settings: Pick<RenderSettings, "cache" | "remoteBases" | "limits">,
+  settings: Pick<RenderSettings, "cache" | "remoteBases" | "limits" | "charts">,
   rules: { rules: RuleOverrides },
   processes: number,
 ): RenderContext {
+  const slots = toolSlots(processes);
   return {
     cache: settings.cache,
     inflight: new Map(),
     check: { fingerprint: checkFingerprint(rules), run: (objects) => checkObjects(objects, rules) },
-    slots: toolSlots(processes),
+    slots,
+    ...(settings.charts ? { charts: createChartResolver(settings.charts, slots) } : {}),
     ...(settings.remoteBases ? { remoteBases: settings.remoteBases } : {}),
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
@@ -130,14 +138,18 @@ export function renderedEnvironment(
     }),
   ];
   const failed = new Map<string, string>();
+  const charts: DeployedChart[] = [];
   renders.forEach((r, i) => {
-    if (r.error) failed.set((releases[i] as { name: string }).name, redact(r.error));
+    const release = (releases[i] as { name: string }).name;
+    if (r.error) failed.set(release, redact(r.error));
+    for (const c of r.charts ?? []) charts.push({ release, ...c });
   });
   return {
     environment: { name: environment },
     objects: rendered,
     findings: findings.map((f) => ({ ...f, message: redact(f.message) })),
     failed,
+    charts,
     ...(snapshot.sha ? { sha: snapshot.sha } : {}),
     ref: snapshot.label,
   };

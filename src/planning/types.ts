@@ -1,3 +1,5 @@
+import type { ImageRecord } from "../image-check/image-record.js";
+import type { ChartRecord } from "../model/chart-record.js";
 import type { Finding } from "../model/finding.js";
 
 export type ChangeAction = "create" | "update" | "delete";
@@ -10,6 +12,8 @@ export interface ObjectChange {
   name: string;
   /** Unified diff with Secret values already masked. */
   diff: string;
+  /** Cluster view updates: the paths that differ (`spec.replicas`), keys only, never values. */
+  fields?: string[];
 }
 
 export interface ReleasePlan {
@@ -18,6 +22,8 @@ export interface ReleasePlan {
   unchanged: number;
   /** Set when the release could not be rendered; already masked. */
   error?: string;
+  /** Charts pulled for the head's render (its remote chart, its chart's dependencies), with their digests. */
+  charts?: ChartRecord[];
 }
 
 export interface ChangeCounts {
@@ -34,6 +40,8 @@ export interface EnvironmentPlan {
   findings: Finding[];
   /** False when any finding is an error or any release failed to render. */
   valid: boolean;
+  /** The head's container images and their registry digests, when the image check ran. */
+  images?: ImageRecord[];
 }
 
 export interface Plan {

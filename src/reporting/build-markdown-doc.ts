@@ -1,5 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import type { EnvironmentPlan, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
+import { chartLines, chartName } from "./chart-lines.js";
 import { codeBlock, escapeHtml, escapeMarkdown, inlineCode } from "./markdown-escape.js";
 import { environmentTotals, hasChanges, type PlanTotals, planTotals, plural } from "./plan-totals.js";
 import type { FindingsBlock, MarkdownDoc, ReleaseSection } from "./serialize-markdown.js";
@@ -45,11 +46,43 @@ function head(plan: Plan, marker: string | undefined): string[] {
   blocks.push("## Zakenak plan", `Comparing ${inlineCode(plan.base)} → ${inlineCode(plan.head)} (${view}).`);
   if (plan.environments.length === 0) blocks.push("No environments in this plan.");
   else blocks.push(summaryTable(plan));
+  const charts = chartsList(plan);
+  if (charts) blocks.push(charts);
   const totals = planTotals(plan);
   const failed = plan.environments.some((env) => env.releases.some((r) => r.error !== undefined));
   if (!hasChanges(totals) && !failed)
     blocks.push("**No changes.** Nothing would be created, changed or deleted.");
   return blocks;
+}
+
+/** Charts listed in the comment's head at most; a plan with more still lists every one in its JSON. */
+const MAX_CHARTS_LISTED = 50;
+
+/**
+ * The pulled charts with their digests, once per release and chart however many environments use them:
+ * what a reviewer checks to know exactly what will be deployed.
+ */
+function chartsList(plan: Plan): string | undefined {
+  const rows = new Map<string, { text: string; envs: string[] }>();
+  for (const env of plan.environments) {
+    for (const { release, chart } of chartLines(env)) {
+      const key = `${release}\0${chart.source}\0${chart.name}\0${chart.version}\0${chart.digest}\0${chart.dependencyOf ?? ""}`;
+      const row = rows.get(key);
+      if (row) row.envs.push(env.environment);
+      else {
+        const of =
+          chart.dependencyOf !== undefined ? `, dependency of ${inlineCode(chart.dependencyOf)}` : "";
+        const text = `${inlineCode(release)}: ${inlineCode(chartName(chart))} ${inlineCode(chart.digest)}${of}`;
+        rows.set(key, { text, envs: [env.environment] });
+      }
+    }
+  }
+  if (rows.size === 0) return undefined;
+  const items = [...rows.values()]
+    .slice(0, MAX_CHARTS_LISTED)
+    .map((r) => `- ${r.text} (${r.envs.map(escapeMarkdown).join(", ")})`);
+  if (rows.size > MAX_CHARTS_LISTED) items.push(`- … and ${rows.size - MAX_CHARTS_LISTED} more`);
+  return `**Charts pulled:**\n\n${items.join("\n")}`;
 }
 
 function findingItem(finding: Finding): string {

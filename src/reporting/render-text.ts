@@ -1,6 +1,7 @@
 import { styleText } from "node:util";
 import type { Finding } from "../model/finding.js";
 import type { EnvironmentPlan, ObjectChange, Plan, ReleasePlan } from "../planning/types.js";
+import { chartLines, chartName } from "./chart-lines.js";
 import { escapeControl } from "./escape-control.js";
 import { environmentTotals, type PlanTotals, planTotals, plural } from "./plan-totals.js";
 
@@ -75,6 +76,14 @@ function environmentLines(env: EnvironmentPlan, paint: Paint): string[] {
   for (const release of env.releases) {
     if (release.changes.length > 0 || release.error !== undefined)
       lines.push(...releaseLines(release, paint));
+  }
+  const charts = chartLines(env);
+  if (charts.length > 0) {
+    lines.push(`  ${paint("bold", "charts")}`);
+    for (const { release, chart } of charts) {
+      const of = chart.dependencyOf !== undefined ? `, dependency of ${chart.dependencyOf}` : "";
+      lines.push(`    ${escapeControl(`${release}: ${chartName(chart)} (${chart.digest}${of})`)}`);
+    }
   }
   if (env.findings.length > 0) {
     lines.push(`  ${paint("bold", "findings")}`);

@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import express, { type ErrorRequestHandler, type Express, type Request } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type Router } from "express";
 import type { Logger } from "pino";
 import type { EnvConfig } from "../config/env-config.js";
 import { describeHostVariables } from "../hosts/describe-host-variables.js";
@@ -7,6 +7,7 @@ import type { HostDescriptor } from "../hosts/host-descriptor.js";
 import type { HostKind } from "../hosts/host-event.js";
 import { HOSTS } from "../hosts/host-registry.js";
 import type { Metrics } from "./metrics.js";
+import { operationalRoutes } from "./operational-routes.js";
 import type { Readiness } from "./readiness.js";
 import type { IntakeDeps } from "./settle-delivery.js";
 import { rejected, sendReply } from "./webhook-reply.js";
@@ -20,6 +21,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** Whether a repository is served (the allow list and the server configuration). */
   allowed: (fullName: string) => boolean;
+  /** The read-only dashboard's routes (src/dashboard), when it is configured. */
+  dashboard?: Router;
 }
 
 // Every host's path, enabled or not: a disabled host's path answers why it is off.
@@ -41,17 +44,7 @@ export async function createApp(deps: AppDeps): Promise<Express> {
   const app = express();
   app.disable("x-powered-by");
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
-    const failed = await deps.readiness();
-    if (failed.length === 0) res.json({ status: "ready" });
-    else res.status(503).json({ status: "not ready", failed });
-  });
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.use(operationalRoutes({ metrics, readiness: deps.readiness }));
 
   // Verification needs the bytes exactly as sent, so nothing parses (or inflates) them before it.
   const raw = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: false });
@@ -60,6 +53,8 @@ export async function createApp(deps: AppDeps): Promise<Express> {
     const hostSettings = settings[host.kind];
     if (hostSettings !== undefined) app.post(host.webhookPath, raw, await host.webhook(intake, hostSettings));
   }
+
+  if (deps.dashboard) app.use(deps.dashboard);
 
   app.use((req, res) => {
     const host = HOST_AT_PATH.get(req.path);

@@ -6,6 +6,8 @@ export interface ProcessResult {
   stderr: string;
   /** Set when stdout passed `maxStdoutBytes`: the program was killed and `stdout` is empty. */
   stdoutOverflow?: boolean;
+  /** Set when the program ran longer than `timeoutMs` and was killed. */
+  timedOut?: boolean;
 }
 
 /** Runs a program without a shell and collects its output; never rejects on a non-zero exit. */
@@ -18,6 +20,8 @@ export function runProcess(
     input?: string;
     /** Kills the program once its output passes this many bytes, rather than holding all of it. */
     maxStdoutBytes?: number;
+    /** Kills the program once it has run this long (a network tool must not hang a plan). */
+    timeoutMs?: number;
   } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
@@ -27,6 +31,14 @@ export function runProcess(
     const err: Buffer[] = [];
     let outBytes = 0;
     let overflow = false;
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, opts.timeoutMs);
     child.stdout?.on("data", (b: Buffer) => {
       if (overflow) return;
       outBytes += b.length;
@@ -39,15 +51,20 @@ export function runProcess(
       out.push(b);
     });
     child.stderr?.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    child.on("close", (code) =>
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
       resolve({
         code,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         ...(overflow ? { stdoutOverflow: true } : {}),
-      }),
-    );
+        ...(timedOut ? { timedOut: true } : {}),
+      });
+    });
     if (child.stdin) {
       // A program may exit without reading its input; that is its answer, not our error.
       child.stdin.on("error", () => {});

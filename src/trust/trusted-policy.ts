@@ -1,4 +1,8 @@
 import type { Permission, ZakenakConfig } from "../config/schema.js";
+import {
+  DEFAULT_SECRET_SCAN_POLICY,
+  type SecretScanPolicy,
+} from "../validation/secret-scan/secret-scan-policy.js";
 import type { RepositoryGrant } from "./repository-grant.js";
 
 /** An environment as the bot deploys it: the default branch's request within the operator's grant. */
@@ -31,6 +35,8 @@ export interface TrustedPolicy {
   permissions: Record<"plan" | "rollback" | "unlock", Permission>;
   /** The validation policy: a pull request must not switch off the rule that would flag it. */
   rules: ZakenakConfig["policy"]["rules"];
+  /** The secret scan's allowlist: a pull request must not allowlist its own secrets. */
+  secretScan: SecretScanPolicy;
   grant: RepositoryGrant;
   /** Every environment's ref mapping as the default branch declares it, refused ones included. */
   mappings: Record<string, { branch?: string; tag?: string }>;
@@ -88,7 +94,7 @@ export function trustedPolicy(
       ...(granted?.tags ? { tags: granted.tags } : {}),
     });
   }
-  const { plan, rollback, unlock, rules } = config.policy;
+  const { plan, rollback, unlock, rules, secretScan } = config.policy;
   const mappings = Object.fromEntries(
     config.environments.map((e) => [
       e.name,
@@ -104,6 +110,8 @@ export function trustedPolicy(
     refused,
     permissions: { plan, rollback, unlock },
     rules,
+    // Never left to the head's config: an absent setting here means no allowlist, not the PR's.
+    secretScan: secretScan ?? DEFAULT_SECRET_SCAN_POLICY,
     grant,
     mappings,
   };

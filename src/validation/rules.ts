@@ -91,6 +91,59 @@ export const RULES: readonly RuleInfo[] = [
     description:
       "The object serialized exceeds what etcd stores (1.5 MiB by default; ZAKENAK_MAX_OBJECT_BYTES for other limits).",
   },
+  {
+    id: "secret-in-change",
+    defaultSeverity: "error",
+    description:
+      "A line the change adds holds a private key, a cloud or Git-host token, or a high-entropy value under a secret-like key (the value is never shown).",
+  },
+  {
+    id: "image-missing",
+    defaultSeverity: "error",
+    description:
+      "A container image's tag or digest does not exist in its registry, or the reference is not valid.",
+  },
+  {
+    id: "image-registry-auth",
+    defaultSeverity: "error",
+    description: "The registry refused the credentials the server configuration gives for it.",
+  },
+  {
+    id: "image-registry-credentials",
+    defaultSeverity: "warning",
+    description:
+      "The registry refused anonymous access and no credentials are configured for it: the image is not checked.",
+  },
+  {
+    id: "image-registry-unreachable",
+    defaultSeverity: "warning",
+    description:
+      "The registry could not be reached within the time limit (or answered an error): its images are not checked.",
+  },
+  {
+    id: "image-pull-secret",
+    defaultSeverity: "warning",
+    description:
+      "An image needs registry credentials, but neither the pod nor its ServiceAccount has an imagePullSecret for that registry.",
+  },
+  {
+    id: "image-vulnerabilities",
+    defaultSeverity: "error",
+    description:
+      "Harbor's scan of the image found vulnerabilities above the severity the environment allows.",
+  },
+  {
+    id: "image-unsigned",
+    defaultSeverity: "error",
+    description:
+      "The environment requires signed images and Harbor has no cosign or notation signature for the image.",
+  },
+  {
+    id: "image-not-scanned",
+    defaultSeverity: "warning",
+    description:
+      "The environment has a vulnerability policy, but Harbor has no finished scan of the image (or could not be read).",
+  },
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -8,14 +8,19 @@ import { handleComment } from "./handle-comment.js";
 import { handlePullRequest } from "./handle-pull-request.js";
 import { handlePullRequestClosed } from "./handle-pull-request-closed.js";
 import { handlePush } from "./handle-push.js";
+import { runScheduledJob, SCHEDULED_JOBS } from "./scheduled-jobs.js";
 import type { WorkerServices } from "./worker-services.js";
 
-/** Sends a job to its handler: deliveries by event type, plus the applies that pushes fan out. */
+/**
+ * Sends a job to its handler: deliveries by event type, the applies that pushes fan out, and the drift
+ * checks and polls the queue's schedulers make.
+ */
 export async function dispatchJob(
   services: WorkerServices,
   job: Job<Delivery | ApplyJobData>,
 ): Promise<unknown> {
   if (job.name === APPLY_JOB) return handleApply(services, job as Job<ApplyJobData>);
+  if (SCHEDULED_JOBS.has(job.name)) return runScheduledJob(services, job);
   const { event } = job.data as Delivery;
   switch (event.type) {
     case "pr-opened":
@@ -35,7 +40,8 @@ const SKIPPED = new Set(["skipped", "superseded", "ignored"]);
 /** Runs one job: dispatch, metrics, and permanent failures turned into `UnrecoverableError`. */
 export async function runJob(services: WorkerServices, job: Job<Delivery | ApplyJobData>): Promise<unknown> {
   const started = performance.now();
-  const type = job.name === APPLY_JOB ? APPLY_JOB : (job.data as Delivery).event.type;
+  const type =
+    job.name === APPLY_JOB || SCHEDULED_JOBS.has(job.name) ? job.name : (job.data as Delivery).event.type;
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const result = await dispatchJob(services, job);

@@ -5,6 +5,7 @@ import { failureState, statusLine } from "../commands/report-failure.js";
 import { readTrustedPolicy } from "../commands/repository-policy.js";
 import { CONFIG_FILE, parseConfig } from "../config/load-config.js";
 import type { HostEvent } from "../hosts/host-event.js";
+import { seenTheOtherWay } from "../polling/same-push.js";
 import { enqueueApply } from "../queue/apply-job.js";
 import { runHandler } from "./run-handler.js";
 import { contextFor, type WorkerServices } from "./worker-services.js";
@@ -16,7 +17,7 @@ type PushEvent = Extract<HostEvent, { type: "push" }>;
  * retries on its own and environments deploy in parallel. Which ref deploys where is read from the
  * DEFAULT branch's `.zakenak.yaml` within the operator's grant, never from the pushed commit: a commit
  * that maps environments its own way deploys nothing by it, and its statuses say so. Deleted refs deploy
- * nothing.
+ * nothing. A push seen both by a webhook and by polling is handled once, by whichever came first.
  */
 export async function handlePush(
   services: WorkerServices,
@@ -30,6 +31,12 @@ export async function handlePush(
     ctx.log,
     async () => {
       const { host, repo } = ctx;
+      const push = { repo, ref: event.ref, sha: event.after };
+      const first = await seenTheOtherWay(services.redis, services.keyPrefix, push, ctx.jobId);
+      if (first) {
+        ctx.log.info({ ref: event.ref, sha: event.after, first }, "push already handled by another delivery");
+        return { result: "skipped" as const, environments: [] };
+      }
       const policy = await readTrustedPolicy(ctx);
       const mapped = environmentsForRef(policy.environments, event.refType, event.refName);
       const envs: string[] = [];

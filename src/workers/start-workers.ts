@@ -1,17 +1,24 @@
 import { join } from "node:path";
 import { type Job, Queue, Worker } from "bullmq";
 import { type AuditLog, DEFAULT_AUDIT_KEY, redisAuditLog } from "../audit/audit-log.js";
+import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { ServerConfig } from "../config/server-config.js";
+import { rescheduleDriftChecks } from "../drift/drift-schedule.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { Delivery, RepoRef } from "../hosts/host-event.js";
+import type { NotificationSettings } from "../notifications/notification-settings.js";
+import { startNotifications } from "../notifications/start-notifications.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
+import { schedulePolls } from "../polling/poll-schedule.js";
+import type { PollTarget } from "../polling/poll-targets.js";
 import type { ApplyJobData } from "../queue/apply-job.js";
 import { BACKOFF_STRATEGY, type BackoffOptions, backoffDelay } from "../queue/backoff.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { NewestHeads } from "../queue/newest-heads.js";
 import { openRedis, type RedisConnection, redisOptions } from "../queue/redis-connection.js";
+import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import { runJob } from "./dispatch-job.js";
 import type { WorkerServices } from "./worker-services.js";
@@ -47,6 +54,14 @@ export interface StartWorkersOptions {
   signals?: NodeJS.Signals[];
   /** The operator's server configuration; unset: single-tenant mode. */
   server?: ServerConfig;
+  /** Notification targets and routes, resolved from the server configuration; unset: no notifications. */
+  notifications?: NotificationSettings;
+  /** Repositories to poll for pushes (`pollTargets` of the server configuration); default none. */
+  polls?: readonly PollTarget[];
+  /** How plans look container images up in their registries; unset: no lookups. */
+  images?: ImageResolverOptions;
+  /** The chart cache and the registry credentials remote charts are pulled with; default: the user cache, none. */
+  charts?: ChartSettings;
 }
 
 export interface RunningWorkers {
@@ -67,6 +82,20 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const keyPrefix = opts.keyPrefix ?? "zakenak";
   const audit = redisAuditLog(redis, opts.auditKey ?? DEFAULT_AUDIT_KEY);
   const queue = new Queue(queueName, { connection, ...prefix });
+  // Its own queue and worker: deliveries to a slow receiver never hold a slot a deploy could use.
+  const notifications = opts.notifications
+    ? await startNotifications({
+        connection,
+        ...prefix,
+        settings: opts.notifications,
+        log: opts.logger,
+        ...(opts.metrics?.notificationFinished ? { counted: opts.metrics.notificationFinished } : {}),
+      }).catch(async (err: unknown) => {
+        await queue.close().catch(() => {});
+        redis.disconnect();
+        throw err;
+      })
+    : undefined;
   const services: WorkerServices = {
     hostFor: opts.hostFor,
     redis,
@@ -84,6 +113,9 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     heads: new NewestHeads(redis, keyPrefix),
     ...(opts.server ? { server: opts.server } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(notifications ? { notifier: notifications.notifier } : {}),
+    ...(opts.images ? { images: opts.images } : {}),
+    ...(opts.charts ? { charts: opts.charts } : {}),
   };
   const worker = new Worker<Delivery | ApplyJobData>(
     queueName,
@@ -108,8 +140,12 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
   try {
     await worker.waitUntilReady();
+    // Every replica starts with the same configuration: scheduling is idempotent, and BullMQ still makes
+    // one job per tick of each scheduler.
+    await rescheduleDriftChecks(queue, opts.server);
+    await schedulePolls(queue, opts.polls ?? []);
   } catch (err) {
-    await Promise.allSettled([worker.close(true), queue.close()]);
+    await Promise.allSettled([worker.close(true), queue.close(), notifications?.close()]);
     redis.disconnect();
     throw err;
   }
@@ -129,6 +165,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       for (const s of signals) process.off(s, onSignal);
       // Waits for the active jobs; a job killed instead is recovered by another worker as stalled.
       await worker.close();
+      await notifications?.close();
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
       opts.logger.info({}, "workers closed");

@@ -1,13 +1,16 @@
 import type { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
+import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { BotContext, BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { GitHost } from "../hosts/git-host.js";
 import type { RepoRef } from "../hosts/host-event.js";
+import type { Notifier } from "../notifications/notifier.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import { repositoryGrant } from "../trust/repository-grant.js";
 
 /** What every handler shares: built once by `startWorkers`. */
@@ -27,6 +30,12 @@ export interface WorkerServices {
   server?: ServerConfig;
   /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
+  /** How plans look container images up in their registries; unset: no lookups. */
+  images?: ImageResolverOptions;
+  /** The chart cache and the registry credentials remote charts are pulled with. */
+  charts?: ChartSettings;
+  /** Tells the operator's notification targets about deploys, rollbacks and drift; unset: none configured. */
+  notifier?: Notifier;
 }
 
 /** A logger that adds `bindings` to every line (pino's child(), for loggers that may lack it). */
@@ -55,5 +64,8 @@ export async function contextFor(services: WorkerServices, job: Job, repo: RepoR
     heads: services.heads,
     grant: repositoryGrant(services.server, repo.fullName),
     ...(services.limits ? { limits: services.limits } : {}),
+    ...(services.images ? { images: services.images } : {}),
+    ...(services.charts ? { charts: services.charts } : {}),
+    ...(services.notifier ? { notifier: services.notifier } : {}),
   };
 }

@@ -75,7 +75,8 @@ describe("zakenak plan", () => {
 
   it("prints JSON that follows the contract", async () => {
     repo.write({ "env/prod/app.yaml": "replicas: 4\n", "charts/app/templates/extra.yaml": bulkTemplate(1) });
-    const r = await cli("plan", "--format", "json");
+    // Without image lookups: whether Docker Hub answers depends on the machine (test/registry covers them).
+    const r = await cli("plan", "--format", "json", "--no-image-check");
     expect(r.code).toBe(2);
     const json = JSON.parse(r.stdout);
     expect(Object.keys(json)).toEqual(["base", "head", "view", "summary", "environments"]);
@@ -83,7 +84,7 @@ describe("zakenak plan", () => {
     expect(json.base).toMatch(/^[0-9a-f]{12}$/);
     expect(json.summary).toEqual({ create: 2, update: 1, delete: 0, unchanged: 5, errors: 0, warnings: 0 });
     const [dev, prod] = json.environments;
-    expect(Object.keys(prod)).toEqual(["environment", "valid", "summary", "releases", "findings"]);
+    expect(Object.keys(prod)).toEqual(["environment", "valid", "summary", "releases", "findings", "images"]);
     expect(dev).toMatchObject({ environment: "dev", valid: true, summary: { create: 1, update: 0 } });
     expect(prod.releases).toHaveLength(1);
     expect(prod.releases[0].release).toBe("app");
@@ -97,6 +98,7 @@ describe("zakenak plan", () => {
     expect(update).toMatchObject({ apiVersion: "apps/v1", namespace: "apps" });
     expect(update.diff).toContain("+  replicas: 4");
     expect(prod.findings).toEqual([]);
+    expect(prod.images).toBeNull();
   });
 
   it("keeps a --format markdown report within --limit", async () => {

@@ -176,6 +176,9 @@ describe("connection and credentials", () => {
     const kube = await connectKube({ kubeconfig });
     const error = await kube.list("v1", "Secret", { namespace: cluster.namespace }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "forbidden", status: 403, reason: "Forbidden", retryable: false });
-    expect((error as Error).message).toContain('User "nobody" cannot list resource "secrets"');
+    expect((error as Error).message).toBe(
+      `list Secret in ${cluster.namespace}: forbidden: user "nobody" lacks the RBAC permission to list ` +
+        `secrets in namespace ${cluster.namespace} (refused by the API server at ${kube.server})`,
+    );
   });
 });

@@ -24,7 +24,7 @@ describe("renderJson", () => {
 
   it("describes each environment, release, change and finding with the contract's fields", () => {
     const [dev, prod] = json.environments;
-    expect(Object.keys(dev)).toEqual(["environment", "valid", "summary", "releases", "findings"]);
+    expect(Object.keys(dev)).toEqual(["environment", "valid", "summary", "releases", "findings", "images"]);
     expect(dev.environment).toBe("dev");
     expect(dev.valid).toBe(false);
     expect(dev.summary).toEqual({ create: 1, update: 1, delete: 1, unchanged: 4, errors: 1, warnings: 1 });

@@ -180,7 +180,7 @@ describe("GitLab intake", () => {
       type: "push",
       result: "accepted",
     });
-    expect(intake.logLines().some((l) => l.result === "unauthorized")).toBe(true);
+    expect(intake.logLines().some((l) => l.result === "bad-signature")).toBe(true);
     expect(intake.logText()).not.toContain(SECRET);
     expect(intake.logText()).not.toContain(TOKEN);
   });

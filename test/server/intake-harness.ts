@@ -5,7 +5,8 @@ import { type EnvConfig, loadEnvConfig } from "../../src/config/env-config.js";
 import { repoAllowlist } from "../../src/config/repo-allowlist.js";
 import { createApp } from "../../src/server/create-app.js";
 import { createLogger } from "../../src/server/create-logger.js";
-import { createMetrics, type Metrics, queueDepthOf } from "../../src/server/metrics.js";
+import { createMetrics, type Metrics } from "../../src/server/metrics.js";
+import { queueProbe } from "../../src/server/queue-probe.js";
 import { type Readiness, readinessProbe } from "../../src/server/readiness.js";
 import { startServer } from "../../src/server/start-server.js";
 
@@ -43,7 +44,7 @@ export async function startIntake(
   const queue = new Queue(`intake-${randomUUID()}`, { connection, prefix: `zakenak-test-${randomUUID()}` });
   const lines: string[] = [];
   const logger = createLogger("debug", { write: (line: string) => lines.push(line) });
-  const metrics = createMetrics({ queueDepth: queueDepthOf(queue) });
+  const metrics = createMetrics({ queue: queueProbe(queue, connection) });
   const probe = readinessProbe({ redis: connection });
   const readiness = opts.readiness?.(connection) ?? probe.check;
   const app = await createApp({

@@ -106,7 +106,7 @@ describe("operations endpoints", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toContain('zakenak_webhooks_total{host="gitlab",event="unknown",result="unauthorized"} 2');
+    expect(text).toContain('zakenak_webhooks_total{host="gitlab",event="unknown",result="bad-signature"} 2');
     expect(text).toContain("zakenak_queue_depth 1");
     for (const name of [
       "zakenak_jobs_total",

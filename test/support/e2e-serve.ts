@@ -10,6 +10,8 @@ import { sharedKubeconfig, waitFor } from "./cluster-kit.js";
 export interface RunningServe {
   /** `http://127.0.0.1:<port>`. */
   url: string;
+  /** serve's own Redis, for a `zakenak worker` to share. */
+  redisUrl: string;
   /** Every JSON log line written so far. */
   logs(): Record<string, unknown>[];
   /** What serve wrote to stderr (a failed start). */
@@ -84,6 +86,7 @@ export async function startServe(env: Record<string, string>): Promise<RunningSe
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    redisUrl: redis.url,
     logs,
     stderr: () => err,
     async stop() {

@@ -56,6 +56,15 @@ describe("RULES", () => {
       "data-too-large",
       "annotations-too-large",
       "object-too-large",
+      "secret-in-change",
+      "image-missing",
+      "image-registry-auth",
+      "image-registry-credentials",
+      "image-registry-unreachable",
+      "image-pull-secret",
+      "image-vulnerabilities",
+      "image-unsigned",
+      "image-not-scanned",
     ]);
     for (const r of RULES) {
       expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);

@@ -28,6 +28,10 @@ describe("applies on push", () => {
       return revisions.some((r) => r.sha === first && r.result === "in-progress");
     });
     expect((await readLock(t.client, dev))?.holder).toBe(`job/${firstApply}`);
+    // Held for as long as health takes: visible before the apply ends, which is when alerts need it.
+    expect(await t.metrics.registry.metrics()).toMatch(
+      new RegExp(`^zakenak_environment_lock_age_seconds\\{environment="${dev}"\\} \\d`, "m"),
+    );
 
     const second = await push("develop", "red");
     const secondPush = await t.bot.deliver(pushEvent(t.repo, "develop", second, t.world.writer.username));
@@ -72,6 +76,17 @@ describe("applies on push", () => {
     expect(cm?.data).toEqual({ color: "red" });
     expect((await statusesOf(t.world, t.repo, first)).get(`zakenak/apply: ${dev}`)?.status).toBe("success");
     expect((await statusesOf(t.world, t.repo, second)).get(`zakenak/apply: ${dev}`)?.status).toBe("success");
+
+    const text = await t.metrics.registry.metrics();
+    expect(text).toContain(`zakenak_applies_total{environment="${dev}",result="succeeded"} 2`);
+    for (const histogram of [
+      "zakenak_deploy_duration_seconds",
+      "zakenak_apply_duration_seconds",
+      "zakenak_environment_lock_held_seconds",
+    ]) {
+      expect(text).toContain(`${histogram}_count{environment="${dev}"} 2`);
+    }
+    expect(text).not.toContain(`zakenak_environment_lock_age_seconds{environment="${dev}"}`);
   });
 
   it("reports the revision, changes and health on the merged pull request, and audits it", async () => {

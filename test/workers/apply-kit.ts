@@ -1,4 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
+import { createMetrics, type Metrics } from "../../src/server/metrics.js";
+import { workerMetrics } from "../../src/workers/worker-metrics.js";
 import { uniqueName } from "../support/cluster-kit.js";
 import { webManifests } from "./repo-files.js";
 import {
@@ -21,6 +23,8 @@ export interface ApplyScenario extends WorldAndCluster {
   ns: string;
   bot: BotUnderTest;
   repo: TestRepo;
+  /** The bot's Prometheus registry, as `serve` and `worker` export it. */
+  metrics: Metrics;
   /** Commits the app manifests in `color` (and `image`) to `branch`; returns the commit's sha. */
   push(branch: string, color: string, image?: string): Promise<string>;
 }
@@ -77,7 +81,12 @@ releases:
       "manifests/edge/edge.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edge\n  namespace: default\ndata:\n  env: ${prod}\n`,
     });
     // Health is waited for: the test plays the Deployment controller.
-    await scenario.bot.start({ concurrency: 4, kube: { applyWait: true, lockWaitMs: 120_000 } });
+    scenario.metrics = createMetrics();
+    await scenario.bot.start({
+      concurrency: 4,
+      kube: { applyWait: true, lockWaitMs: 120_000 },
+      metrics: workerMetrics(scenario.metrics),
+    });
   });
 
   afterAll(async () => {

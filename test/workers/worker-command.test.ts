@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
@@ -43,6 +45,29 @@ describe("zakenak worker", () => {
     expect(err()).toBe("zakenak: ZAKENAK_APPLY_WAIT: must be true or false\n");
   });
 
+  it("names ZAKENAK_METRICS_PORT when it is not a port, or when its port is taken", async () => {
+    const env = {
+      REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}/15`,
+      GITEA_URL: "http://127.0.0.1:1",
+      GITEA_TOKEN: "t",
+      GITEA_WEBHOOK_SECRET: "s",
+    };
+    const bad = capture({ ...env, ZAKENAK_METRICS_PORT: "metrics" });
+    expect(await main(["worker"], bad.io)).toBe(1);
+    expect(bad.err()).toBe("zakenak: ZAKENAK_METRICS_PORT: must be a whole number ≥ 0\n");
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const busy = capture({ ...env, ZAKENAK_METRICS_PORT: String(port) });
+      expect(await main(["worker"], busy.io)).toBe(1);
+      expect(busy.err()).toBe(`zakenak: ZAKENAK_METRICS_PORT: cannot listen on ${port}: EADDRINUSE\n`);
+    } finally {
+      taken.close();
+    }
+  });
+
   it("runs the workers until SIGTERM, then exits 0", async () => {
     // Database 15: this process's queue is the real default one, kept apart from other tests' keys.
     const child = spawn(
@@ -57,6 +82,8 @@ describe("zakenak worker", () => {
           GITEA_URL: "http://127.0.0.1:1",
           GITEA_TOKEN: "not-used-here",
           GITEA_WEBHOOK_SECRET: "not-used-here",
+          // Any free port: tests run side by side.
+          ZAKENAK_METRICS_PORT: "0",
         },
         stdio: ["ignore", "pipe", "pipe"],
       },

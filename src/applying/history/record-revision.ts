@@ -1,5 +1,6 @@
 import { ZakenakError } from "../../errors.js";
 import type { KubeClient } from "../../kube/kube-client.js";
+import type { DeployedChart } from "../../model/chart-record.js";
 import type { KubeObject } from "../../model/kube-object.js";
 import { isWriteConflict } from "../lock/kube-error-code.js";
 import { ensureSystemNamespace, SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
@@ -29,6 +30,8 @@ export interface RecordRevisionInput {
   objects: KubeObject[];
   inventory: InventoryEntry[];
   rollbackOf?: number;
+  /** The charts pulled from registries for these objects, with their digests. */
+  charts?: DeployedChart[];
 }
 
 // Two recorders racing for the same number: the loser moves on to the next one.
@@ -76,6 +79,7 @@ export async function recordRevision(client: KubeClient, input: RecordRevisionIn
           [ann.manifestsSha256]: encoded.sha256,
           [ann.compressedBytes]: String(encoded.gzip.length),
           [ann.parts]: String(partCount),
+          ...(input.charts?.length ? { [ann.charts]: JSON.stringify(input.charts) } : {}),
         },
       },
       data: {

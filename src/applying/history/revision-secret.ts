@@ -1,4 +1,5 @@
 import type { ObjectRef } from "../../kube/kube-client.js";
+import type { DeployedChart } from "../../model/chart-record.js";
 import type { KubeObject } from "../../model/kube-object.js";
 import { ENVIRONMENT_LABEL, MANAGED_BY_LABEL, SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import type { RevisionResult, RevisionSummary, RevisionTrigger } from "./revision.js";
@@ -27,9 +28,10 @@ export const ann = {
   manifestsSha256: "zakenak.io/manifests-sha256",
   compressedBytes: "zakenak.io/manifests-bytes",
   parts: "zakenak.io/parts",
+  charts: "zakenak.io/charts",
 } as const;
 
-const TRIGGERS: readonly RevisionTrigger[] = ["apply", "rollback", "auto-rollback"];
+const TRIGGERS: readonly RevisionTrigger[] = ["apply", "rollback", "auto-rollback", "reconcile"];
 const RESULTS: readonly RevisionResult[] = ["in-progress", "succeeded", "failed", "rolled-back"];
 
 export function revisionSecretName(environment: string, n: number): string {
@@ -91,5 +93,27 @@ export function summaryFromSecret(environment: string, secret: KubeObject): Revi
     objectCount: int(a[ann.objectCount]) ?? 0,
     compressedBytes: int(a[ann.compressedBytes]) ?? 0,
     parts: int(a[ann.parts]) ?? 0,
+    ...chartsOf(a[ann.charts]),
   };
+}
+
+/** The charts annotation (a JSON list), read leniently: a hand-edited value must not hide the revision. */
+function chartsOf(value: string | undefined): { charts?: DeployedChart[] } {
+  if (value === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (!Array.isArray(parsed)) return {};
+    const text = (v: unknown) => typeof v === "string";
+    const charts = parsed.filter(
+      (c): c is DeployedChart =>
+        typeof c === "object" &&
+        c !== null &&
+        ["release", "source", "name", "version", "digest"].every((k) =>
+          text((c as Record<string, unknown>)[k]),
+        ),
+    );
+    return { charts };
+  } catch {
+    return {};
+  }
 }

@@ -28,8 +28,12 @@ async function azureDevOpsReply(
   req: Request,
 ): Promise<WebhookReply> {
   // Nothing else proves where a delivery comes from: no credentials, no look at the body.
-  if (!verifyAzureDevOpsBasicAuth(req.get("authorization"), credentials)) {
-    return rejected(401, "unauthorized", "missing or bad Basic credentials (set them on the service hook)");
+  const authorization = req.get("authorization");
+  if (!verifyAzureDevOpsBasicAuth(authorization, credentials)) {
+    // Told apart for the metrics: no credentials is a service hook set up without them, wrong ones may
+    // be a forgery.
+    const result = authorization ? "bad-signature" : "unauthorized";
+    return rejected(401, result, "missing or bad Basic credentials (set them on the service hook)");
   }
   const json = parseJsonBody(rawBody(req));
   if ("reply" in json) return json.reply;

@@ -1,5 +1,5 @@
 import { ZakenakError } from "../../errors.js";
-import type { CommitState, GitHost, PullRequestInfo } from "../git-host.js";
+import type { CommitState, GitHost, PullRequestInfo, TagListing } from "../git-host.js";
 import type { RepoRef } from "../host-event.js";
 import { extractTarball } from "../shared/extract-tarball.js";
 import { fitComment, splitComment } from "../shared/fit-comment.js";
@@ -16,6 +16,9 @@ export interface GiteaHostOptions {
   /** An access token of the bot user (repository read/write and user read scopes). */
   token: string;
 }
+
+// Gitea caps a page at its MAX_RESPONSE_ITEMS, 50 by default.
+const TAG_PAGE = 50;
 
 /** Gitea documents no cap on comment bodies (a TEXT column); this keeps a body within reason all the same. */
 export const giteaCommentLimit = 1_000_000;
@@ -57,7 +60,10 @@ function repoPath(repo: RepoRef, rest: string): string {
 }
 
 /** A Gitea (or Forgejo, which keeps the same API) adapter over fetch. */
-export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
+export function createGiteaHost({
+  url,
+  token,
+}: GiteaHostOptions): GitHost & TagListing & { defaultBranch(repo: RepoRef): Promise<string> } {
   const api = createGiteaApi(url, token);
   const at = (call: string, repo?: RepoRef): HostCall => ({ host: "gitea", call, repo });
 
@@ -195,6 +201,27 @@ export function createGiteaHost({ url, token }: GiteaHostOptions): GitHost {
         repoPath(repo, `tags/${escapePath(name)}`),
       );
       return tag?.commit.sha;
+    },
+
+    // Webhooks name the default branch; a poll, which has no webhook, asks for it.
+    async defaultBranch(repo) {
+      const where = at("defaultBranch", repo);
+      const found = await api.json<{ default_branch: string }>(where, repoPath(repo, "").replace(/\/$/, ""));
+      return found.default_branch;
+    },
+
+    async listTags(repo) {
+      const tags: { name: string; sha: string }[] = [];
+      for (let page = 1; ; page++) {
+        // `commit.sha` is the tagged commit, annotated tags peeled, as `refSha` reads it.
+        const batch = await api.json<{ name: string; commit: { sha: string } }[]>(
+          at("listTags", repo),
+          repoPath(repo, "tags"),
+          { query: { page, limit: TAG_PAGE } },
+        );
+        for (const t of batch) tags.push({ name: t.name, sha: t.commit.sha });
+        if (batch.length < TAG_PAGE) return tags;
+      }
     },
 
     async isAncestor(repo, ancestor, descendant) {

@@ -26,7 +26,7 @@ async function giteaReply(deps: IntakeDeps, secret: string, req: Request): Promi
   }
   const body = rawBody(req);
   if (!verifyGiteaSignature(secret, body, signature)) {
-    return rejected(401, "unauthorized", `bad ${prefix}-Signature signature`);
+    return rejected(401, "bad-signature", `bad ${prefix}-Signature signature`);
   }
   // The fine-grained type tells a PR conversation comment from an issue comment; older servers only
   // send the coarse event.

@@ -4,6 +4,7 @@ import {
   MergeRequestNotes,
   MergeRequests,
   ProjectMembers,
+  Projects,
   Repositories,
   RepositoryFiles,
   Tags,
@@ -18,6 +19,7 @@ export interface GitLabClient {
   branches: InstanceType<typeof Branches<false>>;
   commits: InstanceType<typeof Commits<false>>;
   members: InstanceType<typeof ProjectMembers<false>>;
+  projects: InstanceType<typeof Projects<false>>;
   repositories: InstanceType<typeof Repositories<false>>;
   files: InstanceType<typeof RepositoryFiles<false>>;
   tags: InstanceType<typeof Tags<false>>;
@@ -43,6 +45,7 @@ export function createGitLabClient(url: string, token: string): GitLabClient {
     branches: new Branches(options),
     commits: new Commits(options),
     members: new ProjectMembers(options),
+    projects: new Projects(options),
     repositories: new Repositories(options),
     files: new RepositoryFiles(options),
     tags: new Tags(options),

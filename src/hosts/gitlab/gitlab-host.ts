@@ -1,6 +1,11 @@
-import type { CommitablePipelineStatus, MergeRequestNoteSchema, OffsetPagination } from "@gitbeaker/rest";
+import type {
+  CommitablePipelineStatus,
+  MergeRequestNoteSchema,
+  OffsetPagination,
+  TagSchema,
+} from "@gitbeaker/rest";
 import { ZakenakError } from "../../errors.js";
-import type { CommitState, GitHost, PullRequestInfo } from "../git-host.js";
+import type { CommitState, GitHost, PullRequestInfo, TagListing, TagTip } from "../git-host.js";
 import type { RepoRef } from "../host-event.js";
 import { extractTarball } from "../shared/extract-tarball.js";
 import { fitComment, splitComment, trimText } from "../shared/fit-comment.js";
@@ -49,7 +54,10 @@ function project(repo: RepoRef): string {
 }
 
 /** A GitLab (gitlab.com or self-managed) adapter over gitbeaker. */
-export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
+export function createGitLabHost({
+  url,
+  token,
+}: GitLabHostOptions): GitHost & TagListing & { defaultBranch(repo: RepoRef): Promise<string> } {
   const api = createGitLabClient(url, token);
 
   async function run<T>(call: string, repo: RepoRef | undefined, fn: () => Promise<T>): Promise<T> {
@@ -219,6 +227,29 @@ export function createGitLabHost({ url, token }: GitLabHostOptions): GitHost {
             ? await unless404(() => api.branches.show(project(repo), name), undefined)
             : await unless404(() => api.tags.show(project(repo), name), undefined);
         return found?.commit.id;
+      }),
+
+    // Webhooks name the default branch; a poll, which has no webhook, asks for it.
+    defaultBranch: (repo) =>
+      run("defaultBranch", repo, async () => {
+        const found = (await api.projects.show(project(repo))) as { default_branch?: string };
+        if (!found.default_branch) {
+          throw new ZakenakError("invalid", `${repo.fullName} has no default branch (an empty project)`);
+        }
+        return found.default_branch;
+      }),
+
+    listTags: (repo) =>
+      run("listTags", repo, async () => {
+        const tips: TagTip[] = [];
+        for (let page: number | null = 1; page; ) {
+          const { data, paginationInfo }: { data: TagSchema[]; paginationInfo: OffsetPagination } =
+            await api.tags.all(project(repo), { perPage: 100, page, showExpanded: true });
+          // `commit` is the tagged commit, annotated tags peeled (`target` is the tag object).
+          for (const t of data) tips.push({ name: t.name, sha: t.commit.id });
+          page = paginationInfo.next;
+        }
+        return tips;
       }),
 
     isAncestor: (repo, ancestor, descendant) =>

@@ -15,7 +15,7 @@ export function gitlabWebhook(deps: IntakeDeps, webhookSecret: string): RequestH
 async function gitlabReply(deps: IntakeDeps, secret: string, req: Request): Promise<WebhookReply> {
   const token = req.get("x-gitlab-token");
   if (!token) return missingHeader("X-Gitlab-Token");
-  if (!verifyGitlabToken(secret, token)) return rejected(401, "unauthorized", "bad X-Gitlab-Token");
+  if (!verifyGitlabToken(secret, token)) return rejected(401, "bad-signature", "bad X-Gitlab-Token");
   const event = req.get("x-gitlab-event");
   if (!event) return missingHeader("X-Gitlab-Event");
   // Idempotency-Key (GitLab ≥17.4) survives retries; the event UUID is the older per-event id.

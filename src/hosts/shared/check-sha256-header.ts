@@ -16,7 +16,7 @@ export function checkSha256Header(req: Request, secret: string): { body: Buffer 
   }
   const body = rawBody(req);
   if (!verifySha256Header(secret, body, signature)) {
-    return { reply: rejected(401, "unauthorized", "bad X-Hub-Signature signature") };
+    return { reply: rejected(401, "bad-signature", "bad X-Hub-Signature signature") };
   }
   return { body };
 }

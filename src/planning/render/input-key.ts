@@ -6,6 +6,7 @@ import type { ReleaseConfig } from "../../config/schema.js";
 import { toolPath } from "../../tools/tool-path.js";
 import type { RevisionFile, RevisionTree } from "../revision-tree.js";
 import { blobId, hashEntry, hashTree, newHash } from "./hash-tree.js";
+import { type HelmSources, hashSources, isRemoteRelease, NO_SOURCES } from "./helm-sources.js";
 import { hashKustomizeInputs } from "./kustomize-inputs.js";
 
 /** Changes whenever what a key stands for or what a cache entry holds changes. */
@@ -18,25 +19,32 @@ export function valuesFor(release: ReleaseConfig, environment: string): string[]
 
 /** Paths a release reads in a revision, for `RevisionTree.prefetch`. */
 export function inputPaths(release: ReleaseConfig, environment: string): string[] {
-  if (release.chart !== undefined) return [release.chart, ...valuesFor(release, environment)];
+  if (release.chart !== undefined) {
+    const values = valuesFor(release, environment);
+    return isRemoteRelease(release) ? values : [release.chart, ...values];
+  }
   return release.manifests !== undefined ? [release.manifests] : [];
 }
 
 /**
  * Hash of everything a render of a directory tree reads, or undefined when it reads something outside
  * the repository. The permitted remote bases are part of a Kustomize key, so a render made with a
- * permission is never served to a caller without it.
+ * permission is never served to a caller without it. A pulled chart counts by its digest.
  */
 export async function treeInputKey(
   treeDir: string,
   release: ReleaseConfig,
   environment: string,
   remoteBases: readonly string[] = [],
+  sources: HelmSources = NO_SOURCES,
 ): Promise<string | undefined> {
   if (release.chart !== undefined) {
     const hash = helmHash(release);
-    const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
-    await hashTree(hash, chartDir, treeDir, treeDir);
+    if (!sources.remote) {
+      const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
+      await hashTree(hash, chartDir, treeDir, treeDir);
+    }
+    hashSources(hash, sources);
     for (const v of valuesFor(release, environment)) {
       const file = await resolveRepoPath(
         treeDir,
@@ -65,21 +73,33 @@ export async function treeInputKey(
 }
 
 /**
- * The cache key of a Helm release in a revision, from blob ids alone (nothing is read or written), and the
+ * The cache key of a Helm release in a revision, from blob ids alone (nothing is written), and the
  * files a render needs. Undefined when only a checkout can tell what helm would read: a symlink or
  * submodule in the chart, a path that is missing, not a directory (chart) or not a file (values).
+ * `sources` gives the remote chart or dependencies from the chart's listed files.
  */
 export async function revisionHelmInputs(
   tree: RevisionTree,
   release: ReleaseConfig,
   environment: string,
-): Promise<{ key: string; files: RevisionFile[] } | undefined> {
-  const chartPath = release.chart ?? "";
-  const chart = await tree.files(chartPath);
-  const root = normal(chartPath);
-  if (!chart || chart.length === 0 || chart.some((f) => !isRegular(f) || f.rel === root)) return undefined;
+  sourcesOf: (chart: RevisionFile[], chartRel: string) => Promise<HelmSources>,
+): Promise<{ key: string; files: RevisionFile[]; sources: HelmSources } | undefined> {
   const hash = helmHash(release);
-  for (const f of [...chart].sort(byRel)) hashEntry(hash, f.rel, f.oid);
+  let chart: RevisionFile[] = [];
+  let sources: HelmSources;
+  if (isRemoteRelease(release)) {
+    sources = await sourcesOf([], "");
+  } else {
+    const chartPath = release.chart ?? "";
+    const listed = await tree.files(chartPath);
+    const root = normal(chartPath);
+    if (!listed || listed.length === 0 || listed.some((f) => !isRegular(f) || f.rel === root))
+      return undefined;
+    chart = listed;
+    for (const f of [...chart].sort(byRel)) hashEntry(hash, f.rel, f.oid);
+    sources = await sourcesOf(chart, root);
+  }
+  hashSources(hash, sources);
   const values: RevisionFile[] = [];
   for (const v of valuesFor(release, environment)) {
     const [file, ...more] = (await tree.files(v)) ?? [];
@@ -87,7 +107,7 @@ export async function revisionHelmInputs(
     hashEntry(hash, v, file.oid);
     values.push(file);
   }
-  return { key: hash.digest("hex"), files: [...chart, ...values] };
+  return { key: hash.digest("hex"), files: [...chart, ...values], sources };
 }
 
 /**

@@ -1,11 +1,17 @@
+import { join } from "node:path";
+import { type ChartResolver, createChartResolver } from "../../charts/chart-resolver.js";
+import { vendorDependencies } from "../../charts/vendor-dependencies.js";
 import type { InputLimits } from "../../config/input-limits.js";
 import { resolveRepoPath } from "../../config/resolve-repo-path.js";
 import type { ReleaseConfig } from "../../config/schema.js";
-import { isZakenakError } from "../../errors.js";
+import { isZakenakError, ZakenakError } from "../../errors.js";
+import type { ChartRecord } from "../../model/chart-record.js";
 import type { Finding } from "../../model/finding.js";
 import type { RenderedObject } from "../../model/kube-object.js";
+import { cacheRoot } from "../../tools/cache-root.js";
 import type { RevisionTree } from "../revision-tree.js";
 import { newHash } from "./hash-tree.js";
+import { dirHelmSources, type HelmSources, NO_SOURCES, revisionHelmSources } from "./helm-sources.js";
 import { revisionHelmInputs, treeInputKey, valuesFor } from "./input-key.js";
 import type { ParsedManifests } from "./parse-manifests.js";
 import { parseManifestTexts, readManifestTexts } from "./read-manifests.js";
@@ -25,6 +31,8 @@ export interface ReleaseRender {
   cached: boolean;
   /** Per-object validation findings (`RenderContext.check`), one list per object, when known. */
   checked?: Finding[][];
+  /** The charts pulled for the render (the release's remote chart, its chart's dependencies), by digest. */
+  charts?: ChartRecord[];
 }
 
 /** Per-object validation to run on fresh renders and keep with them in the cache. */
@@ -45,6 +53,8 @@ export interface RenderContext {
   remoteBases?: readonly string[];
   /** Input refused before parsing (files, rendered YAML); default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
+  /** Pulls remote charts into the chart cache; default: the user cache, with no registry credentials. */
+  charts?: ChartResolver;
 }
 
 /** The working tree (a directory) or a git revision. */
@@ -77,10 +87,15 @@ export async function renderRelease(
         ctx,
       );
     }
-    const key = await treeInputKey(tree, release, environment, ctx.remoteBases);
-    if (key === undefined)
-      return { ...(await renderUncached(tree, release, environment, ctx)), cached: false };
-    return await cachedRender(key, () => renderUncached(tree, release, environment, ctx), ctx);
+    const sources =
+      release.chart !== undefined
+        ? await namedSources(release, () => dirHelmSources(tree, release, resolverOf(ctx)))
+        : NO_SOURCES;
+    const key = await treeInputKey(tree, release, environment, ctx.remoteBases, sources);
+    const render = () => renderUncached(tree, release, environment, ctx, sources);
+    const out =
+      key === undefined ? { ...(await render()), cached: false } : await cachedRender(key, render, ctx);
+    return withCharts(out, sources);
   } catch (err) {
     if (!isZakenakError(err)) throw err;
     return { objects: [], findings: [], error: err.message, cached: false };
@@ -108,11 +123,13 @@ async function renderRevision(
     });
     if (read) return { ...read, cached: false };
   } else if (release.chart !== undefined) {
-    const inputs = await revisionHelmInputs(tree, release, environment);
+    const inputs = await revisionHelmInputs(tree, release, environment, (files, rel) =>
+      namedSources(release, () => revisionHelmSources(tree, release, files, rel, resolverOf(ctx))),
+    );
     if (inputs) {
       const render = async () =>
-        renderUncached(await tree.materialize(inputs.files), release, environment, ctx);
-      return await cachedRender(inputs.key, render, ctx);
+        renderUncached(await tree.materialize(inputs.files), release, environment, ctx, inputs.sources);
+      return withCharts(await cachedRender(inputs.key, render, ctx), inputs.sources);
     }
   }
   return renderRelease(await tree.checkout(), release, environment, ctx);
@@ -160,26 +177,37 @@ async function renderUncached(
   release: ReleaseConfig,
   environment: string,
   { slots, remoteBases, limits }: Pick<RenderContext, "slots" | "remoteBases" | "limits">,
+  sources: HelmSources = NO_SOURCES,
 ) {
   if (release.chart !== undefined) {
-    const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
     const valuesFiles = await Promise.all(
       valuesFor(release, environment).map((v) =>
         resolveRepoPath(treeDir, v, `values file of release ${release.name} (environment ${environment})`),
       ),
     );
-    return renderHelm(
-      {
-        release: release.name,
-        chartPath: release.chart,
-        chartDir,
-        valuesFiles,
-        environment,
-        maxRenderBytes: limits?.maxRenderBytes,
-        ...ns(release),
-      },
-      slots,
-    );
+    const helm = (chartPath: string, chartDir: string) =>
+      renderHelm(
+        {
+          release: release.name,
+          chartPath,
+          chartDir,
+          valuesFiles,
+          environment,
+          maxRenderBytes: limits?.maxRenderBytes,
+          ...ns(release),
+        },
+        slots,
+      );
+    // helm template reads a pulled chart straight from its archive in the cache.
+    if (sources.remote) return helm(chartLabel(sources.remote.chart), sources.remote.archive);
+    const chartDir = await resolveRepoPath(treeDir, release.chart, `chart of release ${release.name}`);
+    if (sources.dependencies.length === 0) return helm(release.chart, chartDir);
+    const copy = await vendorDependencies(chartDir, sources.dependencies);
+    try {
+      return await helm(release.chart, copy.dir);
+    } finally {
+      await copy.remove();
+    }
   }
   const path = release.kustomize ?? "";
   const dir = await resolveRepoPath(treeDir, path, `kustomize overlay of release ${release.name}`);
@@ -196,6 +224,34 @@ async function renderUncached(
     },
     slots,
   );
+}
+
+/** The chart's resolver: the run's, or one on the user cache with no credentials (callers that set none). */
+function resolverOf(ctx: RenderContext): ChartResolver {
+  ctx.charts ??= createChartResolver({ dir: join(cacheRoot(), "charts"), registries: [] }, ctx.slots);
+  return ctx.charts;
+}
+
+/** A chart that cannot be pulled fails its release, and says which. */
+async function namedSources(
+  release: ReleaseConfig,
+  resolve: () => Promise<HelmSources>,
+): Promise<HelmSources> {
+  try {
+    return await resolve();
+  } catch (err) {
+    if (!isZakenakError(err)) throw err;
+    throw new ZakenakError(err.code, `release ${release.name}: ${err.message}`, { cause: err });
+  }
+}
+
+function withCharts(render: ReleaseRender, sources: HelmSources): ReleaseRender {
+  return sources.records.length > 0 ? { ...render, charts: sources.records } : render;
+}
+
+/** How templates of a pulled chart are named in findings: `oci://host/charts/demo/templates/x.yaml`. */
+function chartLabel(chart: { kind: string; source: string; name: string }): string {
+  return chart.kind === "oci" ? chart.source : `${chart.source.replace(/\/+$/, "")}/${chart.name}`;
 }
 
 function ns(release: ReleaseConfig): { namespace?: string } {

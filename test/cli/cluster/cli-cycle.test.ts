@@ -30,7 +30,7 @@ beforeAll(async () => {
   }
   repo.commit("this repository's deployment");
   // Acts as the Deployment and volume controllers for what the charts deploy.
-  controller = startFakeController(client, { namespaces: ["ai"] });
+  controller = startFakeController(client, { namespaces: ["ai", "zakenak-system"] });
 }, 180_000);
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe("zakenak against a cluster, the way a person uses it", () => {
     const first = await zakenak("apply", "--env", "dev", "--repo", repo.dir, "--no-wait");
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("revision 1 applied");
-    expect(first.stderr).toContain("revision 1: applying 8 objects to dev");
+    expect(first.stderr).toContain("revision 1: applying 23 objects to dev");
     const firstImage = serverImage(await ollama());
     expect(firstImage).toBe("ollama/ollama:0.20.5");
     expect(await client.get({ apiVersion: "v1", kind: "Namespace", name: "ai" })).toBeDefined();
@@ -136,7 +136,7 @@ describe("zakenak against a cluster, the way a person uses it", () => {
     expect(once.code, once.stderr).toBe(0);
     const again = await zakenak("apply", "--env", "dev", "--repo", repo.dir, "--no-wait");
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain("applied: 0 written, 8 unchanged");
+    expect(again.stderr).toContain("applied: 0 written, 23 unchanged");
     // The system namespace keeps the Pod Security labels the repository gives it.
     const system = await client.get({ apiVersion: "v1", kind: "Namespace", name: "zakenak-system" });
     expect(system?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");

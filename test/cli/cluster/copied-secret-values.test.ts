@@ -99,7 +99,7 @@ function scenario() {
   const env = uniqueName("copied");
   const ns = env;
   const repo = tempRepo({
-    ".zakenak.yaml": `environments:\n  - name: ${env}\nreleases:\n  - name: app\n    manifests: manifests/app\npolicy:\n  rules:\n    plain-secret: off\n`,
+    ".zakenak.yaml": `environments:\n  - name: ${env}\nreleases:\n  - name: app\n    manifests: manifests/app\npolicy:\n  rules:\n    plain-secret: off\n    # The test plants Secret values in the change on purpose.\n    secret-in-change: off\n`,
     "manifests/app/all.yaml": `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
   });
   repos.push(repo);

@@ -60,6 +60,12 @@ describe("Azure DevOps intake", () => {
       expect(JSON.stringify(reply.body)).not.toContain(HOOK.password);
     }
     expect(await intake.jobs()).toEqual([]);
+    // No credentials is a hook set up without them; wrong ones count as signature failures.
+    const metrics = await intake.metrics.registry.metrics();
+    const counted = (result: string) =>
+      `zakenak_webhooks_total{host="azure-devops",event="unknown",result="${result}"}`;
+    expect(metrics).toContain(`${counted("unauthorized")} 1`);
+    expect(metrics).toContain(`${counted("bad-signature")} 5`);
   });
 
   it("queues a pull request by the body's event type, with the event id as delivery id", async () => {
