@@ -3,6 +3,7 @@ import { Queue } from "bullmq";
 import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
+import { createDashboard } from "../dashboard/create-dashboard.js";
 import { listDriftStates } from "../drift/drift-state.js";
 import { ZakenakError } from "../errors.js";
 import { noHostConfigured } from "../hosts/no-host-configured.js";
@@ -73,6 +74,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       metrics,
       readiness: probe.check,
       allowed: trust.allowed,
+      dashboard: createDashboard({ env: io.env, config, redis: connection, queue, logger }),
     });
     server = await listen(app, config.port);
     logger.info({ port: server.port, hosts }, "zakenak serve listening");
