@@ -24,6 +24,7 @@ import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { imageLookups } from "./image-lookups.js";
 import { loadTrust } from "./load-trust.js";
+import { armShutdownDeadline } from "./shutdown-deadline.js";
 
 const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
@@ -64,6 +65,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     redis: connection,
     ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
   });
+  const deadline = armShutdownDeadline(config.workers.shutdownSeconds, logger);
   let server: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
   try {
@@ -108,6 +110,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     await queue.close();
     probe.close();
     await connection.quit().catch(() => connection.disconnect());
+    deadline.dispose();
   }
 }
 

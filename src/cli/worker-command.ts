@@ -23,6 +23,7 @@ import { workerMetrics } from "../workers/worker-metrics.js";
 import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { imageLookups } from "./image-lookups.js";
+import { armShutdownDeadline } from "./shutdown-deadline.js";
 
 /** Port of the worker's `/metrics`, `/healthz` and `/readyz`: not serve's 3000, so both run on one host. */
 const DEFAULT_WORKER_METRICS_PORT = 9464;
@@ -69,6 +70,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     redis: connection,
     ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
   });
+  const deadline = armShutdownDeadline(config.workers.shutdownSeconds, logger);
   let listener: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
   try {
@@ -102,6 +104,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     await queue.close();
     probe.close();
     await connection.quit().catch(() => connection.disconnect());
+    deadline.dispose();
   }
 }
 

@@ -18,6 +18,11 @@ export interface WorkerEnv {
   applyWait: boolean;
   /** How long an apply waits for another holding the environment's lock (ZAKENAK_LOCK_WAIT_SECONDS). */
   lockWaitMs: number;
+  /**
+   * How long `serve` and `worker` may take to drain after SIGTERM before they exit regardless
+   * (ZAKENAK_SHUTDOWN_SECONDS, default 25: under Kubernetes' default grace period of 30 s).
+   */
+  shutdownSeconds: number;
 }
 
 /** The bot's process configuration. Holds secrets: never log it, never put it in job data. */
@@ -83,6 +88,7 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1")
     .default(true),
   ZAKENAK_LOCK_WAIT_SECONDS: wholeNumber(0, 24 * 60 * 60).default(10 * 60),
+  ZAKENAK_SHUTDOWN_SECONDS: wholeNumber(1, 24 * 60 * 60).default(25),
 });
 
 /**
@@ -113,6 +119,7 @@ export function loadEnvConfig(env: RawEnv = process.env): EnvConfig {
       concurrency: v.ZAKENAK_WORKER_CONCURRENCY,
       applyWait: v.ZAKENAK_APPLY_WAIT,
       lockWaitMs: v.ZAKENAK_LOCK_WAIT_SECONDS * 1000,
+      shutdownSeconds: v.ZAKENAK_SHUTDOWN_SECONDS,
     },
     ...(v.KUBECONFIG !== undefined ? { kubeconfig: v.KUBECONFIG } : {}),
     ...(v.ZAKENAK_SERVER_CONFIG !== undefined ? { serverConfig: v.ZAKENAK_SERVER_CONFIG } : {}),

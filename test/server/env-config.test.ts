@@ -59,7 +59,7 @@ describe("loadEnvConfig", () => {
       repoAllowlist: [],
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
       logLevel: "info",
-      workers: { concurrency: 4, applyWait: true, lockWaitMs: 600_000 },
+      workers: { concurrency: 4, applyWait: true, lockWaitMs: 600_000, shutdownSeconds: 25 },
       hosts: {},
     });
     expect(DEFAULT_MAX_BODY_BYTES).toBe(25 * 1024 * 1024);
