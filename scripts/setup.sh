@@ -64,4 +64,8 @@ if [ ! -x /usr/bin/chromium ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+if [ -x scripts/build-render-service.sh ]; then
+  echo "setup: the render service (Helm library, built once per source change, then cached)" >&2
+  bash scripts/build-render-service.sh >/dev/null
+fi
 echo "setup: done" >&2

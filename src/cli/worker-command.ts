@@ -8,6 +8,7 @@ import { listDriftStates } from "../drift/drift-state.js";
 import { ZakenakError } from "../errors.js";
 import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { notificationSettings } from "../notifications/notification-settings.js";
+import { closeRenderService } from "../planning/render/helm-renderer.js";
 import { pollTargets } from "../polling/poll-targets.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { connectRedis } from "../server/connect-redis.js";
@@ -100,6 +101,8 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   } finally {
     // Scrapes go on while the active jobs finish; the listener closes after the workers.
     await workers?.close();
+    // The render service the jobs shared lives until no job can render any more.
+    await closeRenderService();
     await listener?.close();
     await queue.close();
     probe.close();
