@@ -31,6 +31,7 @@ const REGISTRY = {
 /** Result names that one benchmark module produces together: asking for any of them runs that module. */
 const ALIASES = {
   apply: "cluster",
+  "apply-vs-floor": "cluster",
   reapply: "cluster",
   "live-diff": "cluster",
   "intake-p99": "intake",

@@ -7,7 +7,8 @@
 // the first request (module loading, config, render, kubeconfig) and to the last response; then one
 // line per kind of request (method, dry run, path with the namespace and name folded into "*"): how
 // many, the sum and the median of their latencies, and the window in which they ran, in milliseconds
-// since process start. BENCH_TRACE_REQUESTS=all also lists every request in order.
+// since process start; then the phases the command marked (performance.mark("zakenak:…")).
+// BENCH_TRACE_REQUESTS=all also lists every request in order.
 import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
@@ -73,6 +74,13 @@ process.on("exit", () => {
       `${String(g.n).padStart(6)} ${f(g.sum)}  ${f(lat[Math.floor(lat.length / 2)])}  ${f(g.from)}  ${f(g.to)}  ${k}`,
     );
   }
+  // The phases a command marks with performance.mark("zakenak:…") (apply: loaded, cluster-opened,
+  // rendered, locked, recorded, deployed, applied), in ms since process start.
+  const marks = performance.getEntriesByType("mark").filter((m) => m.name.startsWith("zakenak:"));
+  if (marks.length > 0)
+    lines.push(
+      `phases: ${marks.map((m) => `${m.name.slice("zakenak:".length)} ${m.startTime.toFixed(0)}`).join(", ")}`,
+    );
   if (process.env.BENCH_TRACE_REQUESTS === "all")
     for (const e of events)
       lines.push(

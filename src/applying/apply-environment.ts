@@ -1,8 +1,11 @@
+import { performance } from "node:perf_hooks";
 import { ZakenakError } from "../errors.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import type { DeployedChart } from "../model/chart-record.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { entryKey, type InventoryEntry, inventoryOf } from "../server-side-apply/inventory.js";
+import { liveObjectsOf } from "../server-side-apply/live-objects.js";
+import { APPLY_CONCURRENCY } from "./apply-objects.js";
 import { type DeployResult, deployObjects } from "./deploy-objects.js";
 import { finishRevision } from "./history/finish-revision.js";
 import { lastSuccessful } from "./history/last-successful.js";
@@ -63,13 +66,19 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
   const { client, environment } = opts;
   const env = environment.name;
   return withEnvironmentLock(client, env, opts, async (lock) => {
-    // One read of the history serves both: settling only turns `in-progress` into `failed`, which neither
-    // the inventory nor the precheck looks at.
+    performance.mark("zakenak:locked");
+    // Read under the lock, so nobody writes them meanwhile, and while the history is read and written:
+    // the live objects decide which writes an unchanged object can skip.
+    const live = liveObjectsOf(client, opts.objects, env, APPLY_CONCURRENCY);
+    live.catch(() => undefined); // awaited below, unless the history work fails first
+    // One read of the history serves all three: settling only turns `in-progress` into `failed`, which
+    // neither the inventory, the precheck nor the next revision's number looks at.
     const revisions = await listRevisions(client, env);
     const previous = await settleInterrupted(client, env, revisions);
     const reason = await opts.precheck?.(revisions);
     if (reason !== undefined) throw new ZakenakError("not-deployed", reason);
     const revision = await recordRevision(client, {
+      revisions,
       environment: env,
       sha: opts.sha,
       ref: opts.ref,
@@ -79,18 +88,23 @@ export async function applyEnvironment(opts: ApplyEnvironmentOptions): Promise<A
       inventory: inventoryOf(opts.objects),
       ...(opts.charts?.length ? { charts: [...opts.charts] } : {}),
     });
+    performance.mark("zakenak:recorded");
     opts.started?.(revision.number);
     opts.log(`revision ${revision.number}: applying ${opts.objects.length} objects to ${env}`);
     const deploy = await runRecorded(client, env, revision.number, () =>
-      deployObjects(client, opts.objects, deployOptions(opts, previous)),
+      deployObjects(client, opts.objects, { ...deployOptions(opts, previous), live }),
     );
+    performance.mark("zakenak:deployed");
     lock.assertHeld();
     if (deploy.health.healthy) {
       await finishRevision(client, env, revision.number, {
         result: "succeeded",
         message: deploy.health.message,
       });
-      await pruneHistory(client, env, environment.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+      const keep = environment.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+      // Nobody else records a revision while the lock is held: the list read under it says whether any
+      // revision is now one too many, so a short history is not listed (and its data fetched) again.
+      if (revisions.length + 1 > keep) await pruneHistory(client, env, keep);
       return {
         result: "succeeded",
         revision: revision.number,

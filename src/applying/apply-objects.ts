@@ -16,6 +16,11 @@ export interface ApplyObjectsOptions {
   environment: string;
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The environment's live objects by key, as `liveObjectsOf` reads them, when the caller started that
+   * read already (under the environment's lock, while it wrote the history); read here otherwise.
+   */
+  live?: Promise<Map<string, KubeObject>>;
 }
 
 export interface ApplyObjectsResult {
@@ -34,7 +39,7 @@ export async function applyObjects(
   objects: KubeObject[],
   opts: ApplyObjectsOptions,
 ): Promise<ApplyObjectsResult> {
-  const live = await liveObjectsOf(client, objects, opts.environment, APPLY_CONCURRENCY);
+  const live = await (opts.live ?? liveObjectsOf(client, objects, opts.environment, APPLY_CONCURRENCY));
   const result: ApplyObjectsResult = { written: [], unchanged: 0 };
   let done = 0;
   for (const stage of applyStages(objects)) {

@@ -17,6 +17,8 @@ export interface DeployOptions {
   /** False: do not wait for health (a cluster with no controllers, or a caller that checks later). */
   wait: boolean;
   log: (line: string) => void;
+  /** The environment's live objects, read already (see `ApplyObjectsOptions.live`). */
+  live?: Promise<Map<string, KubeObject>>;
 }
 
 export interface DeployResult {
@@ -57,6 +59,7 @@ async function deploy(
   const applied = await applyObjects(client, prepared, {
     environment: opts.environment,
     ...(opts.force !== undefined ? { force: opts.force } : {}),
+    ...(opts.live ? { live: opts.live } : {}),
   });
   opts.log(`applied: ${applied.written.length} written, ${applied.unchanged} unchanged`);
   const removed = removedEntries(opts.previousInventory, inventoryOf(objects));

@@ -1,23 +1,24 @@
 import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { applyEnvironment } from "../applying/apply-environment.js";
-import { clusterPlan } from "../cluster-view/cluster-plan.js";
 import { inputLimits } from "../config/input-limits.js";
 import { diskRenderCache } from "../planning/render/render-cache.js";
 import { assertDeployable, renderEnvironment } from "../planning/render-environment.js";
-import { renderText } from "../reporting/render-text.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import { cliChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { CLUSTER_OPTIONS, openCluster } from "./cluster-options.js";
 import { CHANGE_OPTIONS, cliLockOptions, parseLockArgs } from "./lock-wait.js";
-import { useColor } from "./use-color.js";
 
 /**
  * `zakenak apply --env NAME`: render, lock, apply, prune, wait for health, record the revision; roll
  * back by itself when health fails. Exit 0 applied and healthy, 1 otherwise (including rolled back).
  */
 export async function applyCommand(args: string[], io: CliIo): Promise<number> {
+  // Phases, for profiling (bench/lib/trace-requests.mjs prints them): loaded, cluster-opened (config,
+  // kubeconfig), rendered (read, parsed, validated), locked, recorded, deployed, applied.
+  performance.mark("zakenak:loaded");
   const { values } = parseArgs({
     args,
     options: {
@@ -30,7 +31,10 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   });
   const lockArgs = parseLockArgs(values);
   const session = await openCluster(values, io, "apply", true);
+  performance.mark("zakenak:cluster-opened");
   try {
+    // Discovery and the TLS handshakes go on while the manifests are read, parsed and validated.
+    session.client.warmUp();
     const rendered = await renderEnvironment({
       repoDir: resolve(io.cwd, values.repo ?? "."),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
@@ -40,8 +44,15 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       charts: await cliChartSettings(io.env, values["server-config"]),
     });
     assertDeployable(rendered);
+    performance.mark("zakenak:rendered");
     const log = (line: string) => io.stderr.write(`${line}\n`);
     if (values["dry-run"]) {
+      // Only a dry run needs the diff and the report: an apply does not load them.
+      const [{ clusterPlan }, { renderText }, { useColor }] = await Promise.all([
+        import("../cluster-view/cluster-plan.js"),
+        import("../reporting/render-text.js"),
+        import("./use-color.js"),
+      ]);
       const plan = {
         base: `cluster (${session.client.server})`,
         head: rendered.ref,
@@ -66,6 +77,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       wait: !values["no-wait"],
       log,
     });
+    performance.mark("zakenak:applied");
     io.stdout.write(`${outcome.message}\n`);
     return outcome.result === "succeeded" ? 0 : 1;
   } finally {

@@ -3,7 +3,6 @@ import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { EnvironmentTarget } from "../applying/apply-environment.js";
 import { loadConfig } from "../config/load-config.js";
-import { loadServerConfig } from "../config/load-server-config.js";
 import type { EnvironmentConfig, ZakenakConfig } from "../config/schema.js";
 import { selectEnvironments } from "../config/select-environments.js";
 import { isZakenakError, ZakenakError } from "../errors.js";
@@ -109,7 +108,7 @@ async function checkedEnvironment(
   const policy = trustedPolicy(
     config,
     "working tree",
-    repositoryGrant(await loadServerConfig(file), args.repository),
+    repositoryGrant(await loadServerConfigLazily(file), args.repository),
   );
   const env = trustedEnvironment(policy, name);
   if (args.context !== undefined && args.context !== env.kubeContext) {
@@ -129,4 +128,9 @@ function safeUser(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** The server configuration's schemas load only for the commands given `--server-config`. */
+async function loadServerConfigLazily(file: string) {
+  return (await import("../config/load-server-config.js")).loadServerConfig(file);
 }

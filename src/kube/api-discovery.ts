@@ -78,7 +78,8 @@ export class ApiDiscovery {
     return this.startLoad();
   }
 
-  private current(): Promise<Mapping> {
+  /** The mapping as loaded, or being loaded, already; loads it when nothing has yet. */
+  current(): Promise<Mapping> {
     return this.loading ?? this.startLoad();
   }
 

@@ -12,6 +12,12 @@ export interface ConnectKubeOptions extends LoadKubeconfigOptions, KubeHttpOptio
 export interface ConnectedKubeClient extends KubeClient {
   /** Namespace for namespaced objects that name none (the context's, else `default`). */
   readonly defaultNamespace: string;
+  /**
+   * Starts loading discovery, which opens the connections, without waiting: a caller with work of its own
+   * to do first (reading and checking manifests) then finds both ready. A failure here is dropped; the
+   * first real request meets it again and reports it.
+   */
+  warmUp(): void;
   close(): void;
 }
 

@@ -91,6 +91,10 @@ export class HttpKubeClient implements KubeClient {
     await waitForCrd(this.http, this.discovery, name, timeoutMs);
   }
 
+  warmUp(): void {
+    this.discovery.current().catch(() => undefined);
+  }
+
   close(): void {
     this.http.close();
   }

@@ -163,6 +163,30 @@ describe("contexts", () => {
     await expect(kube.resource("v1", "ConfigMap")).rejects.toMatchObject({ code: "cluster-unavailable" });
   });
 
+  it("warms up against a cluster that is down without failing: the first real request reports it", async () => {
+    const kube = await connectKube({ kubeconfig: twoContexts });
+    try {
+      // A rejection left unhandled here would fail the run.
+      kube.warmUp();
+      await expect(kube.resource("v1", "ConfigMap")).rejects.toMatchObject({ code: "cluster-unavailable" });
+    } finally {
+      kube.close();
+    }
+  });
+
+  it("warms up discovery that later requests use", async () => {
+    const kube = await connectKube({ kubeconfig: twoContexts, context: "good" });
+    try {
+      kube.warmUp();
+      expect(await kube.resource("apps/v1", "Deployment")).toMatchObject({
+        plural: "deployments",
+        namespaced: true,
+      });
+    } finally {
+      kube.close();
+    }
+  });
+
   it("rejects an unknown context, naming it and the ones there are", async () => {
     const error = await connectKube({ kubeconfig: twoContexts, context: "prod" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZakenakError);

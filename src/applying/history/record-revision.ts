@@ -5,7 +5,7 @@ import type { KubeObject } from "../../model/kube-object.js";
 import { isWriteConflict } from "../lock/kube-error-code.js";
 import { ensureSystemNamespace, SYSTEM_NAMESPACE } from "../lock/system-namespace.js";
 import { listRevisions } from "./list-revisions.js";
-import type { InventoryEntry, Revision, RevisionTrigger } from "./revision.js";
+import type { InventoryEntry, Revision, RevisionSummary, RevisionTrigger } from "./revision.js";
 import { encodeManifests, MAX_COMPRESSED_BYTES, PART_BYTES } from "./revision-payload.js";
 import {
   ann,
@@ -32,6 +32,8 @@ export interface RecordRevisionInput {
   rollbackOf?: number;
   /** The charts pulled from registries for these objects, with their digests. */
   charts?: DeployedChart[];
+  /** The environment's revisions, as the caller just read them holding its lock; listed here otherwise. */
+  revisions?: readonly RevisionSummary[];
 }
 
 // Two recorders racing for the same number: the loser moves on to the next one.
@@ -54,7 +56,9 @@ export async function recordRevision(client: KubeClient, input: RecordRevisionIn
   const partCount = inline ? 0 : Math.ceil(encoded.gzip.length / PART_BYTES);
   await ensureSystemNamespace(client);
 
-  let n = ((await listRevisions(client, environment))[0]?.number ?? 0) + 1;
+  const known = input.revisions ?? (await listRevisions(client, environment));
+  // Newest first, as listRevisions returns them; a number taken meanwhile only costs a retry below.
+  let n = (known[0]?.number ?? 0) + 1;
   const startedAt = new Date().toISOString();
   for (let attempt = 1; ; attempt++, n++) {
     const secret: KubeObject = {
