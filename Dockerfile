@@ -6,6 +6,30 @@
 # temporary files) goes under the one volume /var/lib/zakenak. tini is PID 1 and passes SIGTERM on to
 # zakenak, which stops taking webhooks and lets running jobs finish before it exits.
 ARG NODE_IMAGE=docker.io/library/node:24-bookworm-slim
+ARG GO_IMAGE=docker.io/library/golang:1.26-bookworm
+
+# The render service (render-service/: charts rendered on the Helm library), built stripped by the same
+# script and flags as outside the image. The module and build caches outlive the build, so a rebuild
+# after a source change compiles only what changed.
+FROM ${GO_IMAGE} AS render-service
+WORKDIR /src
+# How Go reaches modules: empty (Go's defaults) unless the machine building the image sets them.
+ARG GOPROXY=
+ARG GONOPROXY=
+ARG GOPRIVATE=
+ARG GOSUMDB=
+ARG GONOSUMDB=
+ARG GOINSECURE=
+ARG GOFLAGS=
+# The CAs Go trusts, where scripts/build-image.sh binds them into the build (never copied into a layer);
+# empty: the image's own.
+ARG SSL_CERT_FILE=
+COPY render-service render-service
+COPY scripts/build-render-service.sh scripts/build-render-service.sh
+RUN --mount=type=cache,target=/go/pkg/mod,sharing=locked \
+    --mount=type=cache,target=/root/.cache/go-build,sharing=locked \
+    GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build \
+    bash scripts/build-render-service.sh --output /out/zakenak-render-service
 
 # Production dependencies and the helm and kubectl binaries: they change only with the lockfile.
 FROM ${NODE_IMAGE} AS deps
@@ -56,7 +80,9 @@ ENV NODE_ENV=production \
     TMPDIR=/var/lib/zakenak \
     ZAKENAK_CACHE_DIR=/var/lib/zakenak/cache \
     ZAKENAK_HELM=/usr/local/bin/helm \
-    ZAKENAK_KUBECTL=/usr/local/bin/kubectl
+    ZAKENAK_KUBECTL=/usr/local/bin/kubectl \
+    ZAKENAK_RENDER_SERVICE=/usr/local/bin/zakenak-render-service \
+    ZAKENAK_HELM_RENDERER=service
 # Settings before the code: a rebuild after a source change then redoes only the steps below the COPY of
 # dist/.
 VOLUME ["/var/lib/zakenak"]
@@ -66,13 +92,14 @@ STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--", "zakenak"]
 CMD ["serve"]
 COPY --from=deps /opt/tools/ /usr/local/bin/
+COPY --from=render-service /out/zakenak-render-service /usr/local/bin/zakenak-render-service
 COPY --from=deps /opt/zakenak/node_modules /opt/zakenak/node_modules
 COPY package.json /opt/zakenak/
 COPY bin /opt/zakenak/bin
 USER 10001:10001
 COPY --from=build /opt/zakenak/dist /opt/zakenak/dist
 # Runs as the image's user; its compile cache goes to /tmp and is dropped, so the volume path ships empty.
-RUN TMPDIR=/tmp zakenak --version && rm -rf /tmp/node-compile-cache
+RUN TMPDIR=/tmp zakenak --version && zakenak-render-service --version && rm -rf /tmp/node-compile-cache
 
 ARG NODE_IMAGE
 ARG VERSION=0.1.0

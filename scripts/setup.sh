@@ -52,8 +52,16 @@ if [ -x scripts/build-promtool.sh ]; then
   bash scripts/build-promtool.sh >/dev/null
 fi
 if [ -x scripts/build-base-image.sh ]; then
-  echo "setup: the container image's base image (assembled once, then cached)" >&2
-  if [ "$(id -u)" -eq 0 ]; then bash scripts/build-base-image.sh >/dev/null; else sudo -E bash scripts/build-base-image.sh >/dev/null; fi
+  echo "setup: the container image's base images (assembled once, then cached)" >&2
+  # golang: the render service's build stage, with this machine's Go (named: sudo may not keep PATH).
+  goroot=$(go env GOROOT 2>/dev/null || true)
+  for kind in node golang; do
+    if [ "$(id -u)" -eq 0 ]; then
+      ZAKENAK_BASE_GOROOT=$goroot bash scripts/build-base-image.sh "$kind" >/dev/null
+    else
+      sudo -E ZAKENAK_BASE_GOROOT="$goroot" bash scripts/build-base-image.sh "$kind" >/dev/null
+    fi
+  done
 fi
 # The dashboard tests drive Debian's Chromium (playwright-core's own browser download is not used).
 if [ ! -x /usr/bin/chromium ]; then

@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProcess } from "../../src/tools/run-process.js";
+import { toolPath } from "../../src/tools/tool-path.js";
 import { waitFor } from "../support/cluster-kit.js";
 import { type ImageConfig, readImageConfig } from "./image-config.js";
-import { childPids, procStatus, type RunningImage, startImage } from "./start-image.js";
+import { withImageFiles } from "./image-files.js";
+import { childPids, procStatus, type RunningImage, runImage, startImage } from "./start-image.js";
 
 const IMAGE = "localhost/zakenak:test";
 const REDIS_PORT = process.env.ZAKENAK_TEST_REDIS_PORT ?? "6379";
@@ -12,6 +15,34 @@ const REDIS_PORT = process.env.ZAKENAK_TEST_REDIS_PORT ?? "6379";
 const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}/11`;
 const WEBHOOK_SECRET = "image-test-webhook-secret";
 const SERVER_CONFIG = "/etc/zakenak/server-config.yaml";
+const RENDER_SERVICE = "/usr/local/bin/zakenak-render-service";
+// A repository of one local chart, mounted file by file (read-only) at /repo: not a git checkout, so
+// `zakenak plan` plans its working tree against nothing and every object is new.
+const CHART_REPO: Record<string, string> = {
+  "/repo/.zakenak.yaml": [
+    "environments:",
+    "  - name: dev",
+    "    branch: main",
+    "releases:",
+    "  - name: demo",
+    "    namespace: demo",
+    "    chart: charts/demo",
+    "    values: [charts/demo/values.yaml]",
+    "",
+  ].join("\n"),
+  "/repo/charts/demo/Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+  "/repo/charts/demo/values.yaml": "greeting: hello from the image\n",
+  "/repo/charts/demo/templates/configmap.yaml": [
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    "  name: {{ .Release.Name }}-settings",
+    "data:",
+    "  greeting: {{ .Values.greeting | quote }}",
+    "  helmVersion: {{ .Capabilities.HelmVersion.Version | quote }}",
+    "",
+  ].join("\n"),
+};
 
 describe("the container image", () => {
   let config: ImageConfig;
@@ -25,7 +56,8 @@ describe("the container image", () => {
     });
     expect(build.code, build.stderr.slice(-4000)).toBe(0);
     config = await readImageConfig(IMAGE);
-  }, 20 * 60_000);
+    // A first build compiles the render service with empty Go caches: over ten minutes on two busy CPUs.
+  }, 30 * 60_000);
 
   it("runs zakenak serve under tini as a numeric non-root user, keeping every write under its volume", () => {
     expect(config.user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
@@ -39,10 +71,91 @@ describe("the container image", () => {
     }
     expect(config.env.ZAKENAK_HELM).toBe("/usr/local/bin/helm");
     expect(config.env.ZAKENAK_KUBECTL).toBe("/usr/local/bin/kubectl");
+    // The render service renders, although ZAKENAK_HELM names a helm binary (which alone would win).
+    expect(config.env.ZAKENAK_RENDER_SERVICE).toBe(RENDER_SERVICE);
+    expect(config.env.ZAKENAK_HELM_RENDERER).toBe("service");
     for (const key of ["title", "description", "licenses", "version", "revision", "created"]) {
       expect(config.labels[`org.opencontainers.image.${key}`], key).toMatch(/\S/);
     }
   });
+
+  it(
+    "carries the render service stripped, built with the flags of scripts/build-render-service.sh",
+    async () => {
+      // The version stamps the script gives the Helm library, and this checkout's own build by it.
+      const script = readFileSync("scripts/build-render-service.sh", "utf8");
+      const helmVersion = /^helm_version=(v\S+)$/m.exec(script)?.[1] as string;
+      const helmCommit = /^helm_commit=([0-9a-f]{40})$/m.exec(script)?.[1] as string;
+      expect([helmVersion, helmCommit].every(Boolean), "helm_version and helm_commit in the script").toBe(
+        true,
+      );
+      const local = await runProcess("bash", ["scripts/build-render-service.sh"]);
+      expect(local.code, local.stderr).toBe(0);
+      const localSettings = await goBuildSettings(join(local.stdout.trim(), "render-service"));
+      await withImageFiles(IMAGE, async (rootfs) => {
+        const binary = join(rootfs, RENDER_SERVICE);
+        const stat = statSync(binary);
+        expect(stat.uid).toBe(0);
+        // No set-id bits, writable by root alone, and runnable by the image's user.
+        expect((stat.mode & 0o7777).toString(8)).toBe("755");
+        // -s -w: neither a symbol table nor DWARF.
+        const sections = await runProcess("readelf", ["--section-headers", "--wide", binary]);
+        expect(sections.code, sections.stderr).toBe(0);
+        expect(sections.stdout).toContain(".go.buildinfo");
+        expect(sections.stdout).not.toContain(".symtab");
+        expect(sections.stdout).not.toContain(".debug_");
+        // -X: stamped with the release and its commit.
+        const version = await runProcess(binary, ["--version"]);
+        expect(version.stdout.trim(), version.stderr).toBe(helmVersion);
+        expect(readFileSync(binary).includes(helmCommit)).toBe(true);
+        // -trimpath, CGO_ENABLED=0 and the same modules as the local build (Go records no -ldflags
+        // when paths are trimmed).
+        const settings = await goBuildSettings(binary);
+        expect(settings).toContain("build\t-trimpath=true");
+        expect(settings).toContain("build\tCGO_ENABLED=0");
+        expect(settings).toEqual(localSettings);
+      });
+    },
+    10 * 60_000,
+  );
+
+  it("renders `zakenak plan`'s charts with its render service, as the image's user, without the helm binary", async () => {
+    const helm = await runProcess(toolPath("helm"), ["version", "--template", "{{ .Version }}"]);
+    expect(helm.code, helm.stderr).toBe(0);
+    // A helm binary that is not there: had it been asked to render, the release would fail.
+    const run = await runImage(IMAGE, {
+      args: ["plan", "--repo", "/repo", "--format", "json", "--no-image-check"],
+      env: { NODE_DEBUG: "zakenak", ZAKENAK_HELM: "/nonexistent/helm" },
+      files: CHART_REPO,
+      timeoutMs: 90_000,
+    });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`rendering charts with the render service ${RENDER_SERVICE}`);
+    expect(run.stderr).not.toContain("helm binary");
+    const plan = JSON.parse(run.stdout);
+    const [dev] = plan.environments;
+    expect(dev.valid).toBe(true);
+    const [release] = dev.releases;
+    expect(release.error).toBeUndefined();
+    expect(
+      release.changes.map((c: { action: string; kind: string; name: string }) => [c.action, c.kind, c.name]),
+    ).toEqual([["create", "ConfigMap", "demo-settings"]]);
+    // The values file's greeting, .Capabilities.HelmVersion stamped as the helm binary of the same
+    // release has it, and the release's namespace.
+    expect(release.changes[0].diff).toBe(
+      [
+        "@@ -1,0 +1,8 @@",
+        "+apiVersion: v1",
+        "+data:",
+        "+  greeting: hello from the image",
+        `+  helmVersion: ${helm.stdout.trim()}`,
+        "+kind: ConfigMap",
+        "+metadata:",
+        "+  name: demo-settings",
+        "+  namespace: demo",
+      ].join("\n"),
+    );
+  }, 120_000);
 
   describe("started with a read-only root filesystem", () => {
     let running: RunningImage;
@@ -136,6 +249,17 @@ describe("the container image", () => {
     }, 20_000);
   });
 });
+
+/** What `go version -m` says a Go binary was built from and with, without its path and Go release. */
+async function goBuildSettings(binary: string): Promise<string[]> {
+  const res = await runProcess("go", ["version", "-m", binary]);
+  expect(res.code, res.stderr).toBe(0);
+  return res.stdout
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim());
+}
 
 function logLines(stdout: string): Record<string, unknown>[] {
   return stdout

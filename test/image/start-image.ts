@@ -32,6 +32,14 @@ export interface StartOptions {
   args?: string[];
 }
 
+/** What an image run to completion did. */
+export interface ImageRun {
+  /** The entrypoint's exit code (null when a signal ended it). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /**
  * Starts `image` as a container runtime would, without one: `buildah from` + `buildah mount` give its
  * files; run-in-rootfs.sh binds them read-only, mounts a fresh host directory (owned by the image's
@@ -39,6 +47,69 @@ export interface StartOptions {
  * directory, with exactly the image's environment plus `env`.
  */
 export async function startImage(image: string, opts: StartOptions = {}): Promise<RunningImage> {
+  const { child, remove, ...started } = await launch(image, opts);
+  try {
+    const entry = basename(started.command[0] ?? "");
+    const initPid = await waitFor(
+      `${image}'s entrypoint ${entry} to start as PID 1`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${started.stderr()}`);
+        const pid = childPids(child.pid ?? 0)[0];
+        return pid !== undefined && comm(pid) === entry ? pid : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    const { config, volumes, stdout, stderr, exited } = started;
+    return { config, initPid, volumes, stdout, stderr, exited, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+/**
+ * Runs `image` as {@link startImage} does until its entrypoint exits (killed after `timeoutMs`), then
+ * removes the container and its volumes.
+ */
+export async function runImage(
+  image: string,
+  opts: StartOptions & { timeoutMs?: number } = {},
+): Promise<ImageRun> {
+  const { child, exited, stdout, stderr, remove } = await launch(image, opts);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const code = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill("SIGKILL");
+          reject(
+            new Error(`${image} still ran after ${timeoutMs} ms\nstdout: ${stdout()}\nstderr: ${stderr()}`),
+          );
+        }, timeoutMs);
+      }),
+    ]);
+    return { code, stdout: stdout(), stderr: stderr() };
+  } finally {
+    clearTimeout(timer);
+    await remove();
+  }
+}
+
+interface Launched {
+  config: ImageConfig;
+  command: string[];
+  child: ChildProcess;
+  volumes: Map<string, string>;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+  remove(): Promise<void>;
+}
+
+/** Sets the container up and spawns run-in-rootfs.sh in new PID and mount namespaces. */
+async function launch(image: string, opts: StartOptions): Promise<Launched> {
   const config = await readImageConfig(image);
   const [uid, gid] = numericUser(config.user, image);
   const container = await buildah(["from", "--pull=never", image]);
@@ -112,17 +183,7 @@ export async function startImage(image: string, opts: StartOptions = {}): Promis
     child.stdout?.setEncoding("utf8").on("data", (s: string) => (out += s));
     child.stderr?.setEncoding("utf8").on("data", (s: string) => (err += s));
 
-    const entry = basename(command[0] ?? "");
-    const initPid = await waitFor(
-      `${image}'s entrypoint ${entry} to start as PID 1`,
-      () => {
-        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${err}`);
-        const pid = childPids(child.pid ?? 0)[0];
-        return pid !== undefined && comm(pid) === entry ? pid : undefined;
-      },
-      { timeoutMs: 10_000 },
-    );
-    return { config, initPid, volumes, stdout: () => out, stderr: () => err, exited, remove };
+    return { config, command, child, volumes, stdout: () => out, stderr: () => err, exited, remove };
   } catch (error) {
     await remove();
     throw error;
@@ -168,7 +229,8 @@ function numericUser(user: string, image: string): [number, number] {
   return [Number(match[1]), Number(match[2])];
 }
 
-async function buildah(args: string[]): Promise<string> {
+/** Runs buildah; its trimmed stdout, or an error carrying its stderr. */
+export async function buildah(args: string[]): Promise<string> {
   const res = await runProcess("buildah", args);
   if (res.code !== 0) throw new Error(`buildah ${args.join(" ")} failed: ${res.stderr.trim()}`);
   return res.stdout.trim();

@@ -15,8 +15,8 @@ let fallbackSaid = false;
 
 /**
  * The renderer for this process. `ZAKENAK_HELM_RENDERER=service|binary` forces one; unset, the render
- * service is used when it is built and no `ZAKENAK_HELM` names a helm binary, else the helm binary (the
- * fallback is said once at debug level: NODE_DEBUG=zakenak).
+ * service is used when it is built and no `ZAKENAK_HELM` names a helm binary, else the helm binary. With
+ * NODE_DEBUG=zakenak the choice is logged: the fallback once, the service's path whenever its client is made.
  * The service client is shared by every plan in the process and starts on its first render.
  */
 export function helmRenderer(env: NodeJS.ProcessEnv = process.env): HelmRenderer {
@@ -49,6 +49,7 @@ export function helmRenderer(env: NodeJS.ProcessEnv = process.env): HelmRenderer
     void shared?.close();
     shared = new RenderServiceClient(binary, goToolEnv({ HELM_NO_PLUGINS: "1" }));
     sharedBinary = binary;
+    debug("rendering charts with the render service %s", binary);
   }
   return { kind: "service", client: shared };
 }
