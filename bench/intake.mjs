@@ -144,7 +144,11 @@ export async function run({ runs, log }) {
 
     const { Queue } = await import("bullmq");
     const { DELIVERY_QUEUE } = await import(join(ROOT, "dist", "queue", "delivery-queue.js"));
-    const queue = new Queue(DELIVERY_QUEUE, { connection: { host: "127.0.0.1", port: redis.port } });
+    const { QUEUE_PREFIX } = await import(join(ROOT, "dist", "queue", "redis-topology.js"));
+    const queue = new Queue(DELIVERY_QUEUE, {
+      connection: { host: "127.0.0.1", port: redis.port },
+      prefix: QUEUE_PREFIX,
+    });
     const samples = { zakenak: [], bare: [] };
     const noisy = [];
     let total = 0;

@@ -50,6 +50,7 @@ if (mode === "bare") {
   const { readinessProbe } = await dist("server/readiness.js");
   const { connectRedis } = await dist("server/connect-redis.js");
   const { DELIVERY_QUEUE } = await dist("queue/delivery-queue.js");
+  const { QUEUE_PREFIX } = await dist("queue/redis-topology.js");
   const { Queue } = await import("bullmq");
   const { privateKey } = generateKeyPairSync("rsa", {
     modulusLength: 2048,
@@ -66,8 +67,8 @@ if (mode === "bare") {
   });
   // As serve-command.ts builds it: JSON log lines on stdout (the parent points stdout at /dev/null).
   const logger = createLogger(config.logLevel, process.stdout);
-  const connection = await connectRedis(config.redisUrl);
-  const queue = new Queue(DELIVERY_QUEUE, { connection });
+  const connection = await connectRedis(config.redis);
+  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
   const metrics = createMetrics({ queue: queueProbe(queue, connection), processMetrics: true });
   const probe = readinessProbe({ redis: connection });
   app = await createApp({ config, queue, logger, metrics, readiness: probe.check, allowed: () => true });

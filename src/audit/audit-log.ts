@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { RepoRef } from "../hosts/host-event.js";
 import { onRedis } from "../queue/redis-errors.js";
+import { KEY_PREFIX, type RedisClient } from "../queue/redis-topology.js";
 
 /** What the bot did or refused: every command, apply, rollback, unlock and drift healing (`reconcile`). */
 export type AuditAction =
@@ -37,7 +37,7 @@ export interface StoredAuditEntry extends AuditEntry {
   id: string;
 }
 
-export const DEFAULT_AUDIT_KEY = "zakenak:audit";
+export const DEFAULT_AUDIT_KEY = `${KEY_PREFIX}:audit`;
 /** The stream is trimmed to about this many entries (`MAXLEN ~`), so it never grows without bound. */
 export const DEFAULT_AUDIT_MAX = 10_000;
 
@@ -48,7 +48,11 @@ export interface AuditLog {
 }
 
 /** The audit log as a capped Redis stream, one per Zakenak installation (the key). */
-export function redisAuditLog(redis: Redis, key = DEFAULT_AUDIT_KEY, max = DEFAULT_AUDIT_MAX): AuditLog {
+export function redisAuditLog(
+  redis: RedisClient,
+  key = DEFAULT_AUDIT_KEY,
+  max = DEFAULT_AUDIT_MAX,
+): AuditLog {
   return {
     async record(entry) {
       const full = { ...entry, at: entry.at ?? new Date().toISOString() };

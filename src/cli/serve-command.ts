@@ -10,6 +10,7 @@ import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { notificationSettings } from "../notifications/notification-settings.js";
 import { pollTargets } from "../polling/poll-targets.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
+import { QUEUE_PREFIX } from "../queue/redis-topology.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createApp } from "../server/create-app.js";
 import { createLogger } from "../server/create-logger.js";
@@ -53,9 +54,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     : undefined;
   // JSON lines on the command's stdout: a container runtime collects them from there.
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
-  const connection = await connectRedis(config.redisUrl);
+  const connection = await connectRedis(config.redis);
   connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
-  const queue = new Queue(DELIVERY_QUEUE, { connection });
+  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
   const metrics = createMetrics({
     queue: queueProbe(queue, connection),
     processMetrics: true,
@@ -82,11 +83,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     logger.info({ port: server.port, hosts }, "zakenak serve listening");
     workers = await startWorkers({
       // The workers open their own connections: BullMQ's blocking reads need settings intake's lacks.
-      connection: config.redisUrl,
+      connection: config.redis,
       hostFor: hostsFromConfig(config),
       logger,
       metrics: workerMetrics(metrics),
       concurrency: config.workers.concurrency,
+      lockDuration: config.workers.stallSeconds * 1000,
+      stalledInterval: config.workers.stallSeconds * 1000,
       kube: {
         ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
         applyWait: config.workers.applyWait,

@@ -11,6 +11,7 @@ import { notificationSettings } from "../notifications/notification-settings.js"
 import { closeRenderService } from "../planning/render/helm-renderer.js";
 import { pollTargets } from "../polling/poll-targets.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
+import { QUEUE_PREFIX } from "../queue/redis-topology.js";
 import { connectRedis } from "../server/connect-redis.js";
 import { createLogger } from "../server/create-logger.js";
 import { createMetrics, type Metrics } from "../server/metrics.js";
@@ -59,9 +60,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   // Fails fast with one line when Redis is not there at start; BullMQ reconnects by itself later. Kept
   // open for what a scrape or a probe reads: the queue's state and whether Redis answers.
-  const connection = await connectRedis(config.redisUrl);
+  const connection = await connectRedis(config.redis);
   connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
-  const queue = new Queue(DELIVERY_QUEUE, { connection });
+  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
   const metrics = createMetrics({
     queue: queueProbe(queue, connection),
     processMetrics: true,
@@ -78,11 +79,13 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     listener = await listen(metrics, probe.check, metricsPort);
     logger.info({ port: listener.port }, "zakenak worker metrics listening");
     workers = await startWorkers({
-      connection: config.redisUrl,
+      connection: config.redis,
       hostFor: hostsFromConfig(config),
       logger,
       metrics: workerMetrics(metrics),
       concurrency,
+      lockDuration: config.workers.stallSeconds * 1000,
+      stalledInterval: config.workers.stallSeconds * 1000,
       kube: {
         ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
         applyWait,

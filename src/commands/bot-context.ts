@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { InputLimits } from "../config/input-limits.js";
@@ -7,6 +6,7 @@ import type { RepoRef } from "../hosts/host-event.js";
 import type { Notifier } from "../notifications/notifier.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import type { RepositoryGrant } from "../trust/repository-grant.js";
 
@@ -48,7 +48,7 @@ export interface KubeSettings {
 export interface BotContext {
   host: GitHost;
   repo: RepoRef;
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of Zakenak's own Redis keys. */
   keyPrefix: string;
   cache: RenderCache;

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { HostKind } from "../hosts/host-event.js";
 import { HOSTS, type HostSettings } from "../hosts/host-registry.js";
+import type { RedisTopology } from "../queue/redis-topology.js";
 import { envInvalid } from "./env-invalid.js";
 import type { RawEnv } from "./raw-env.js";
+import { readRedisEnv } from "./redis-env.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,12 +25,26 @@ export interface WorkerEnv {
    * (ZAKENAK_SHUTDOWN_SECONDS, default 25: under Kubernetes' default grace period of 30 s).
    */
   shutdownSeconds: number;
+  /**
+   * BullMQ's lock duration and stalled-job check interval, in seconds (ZAKENAK_STALL_SECONDS, default 30
+   * as BullMQ's): how soon another worker takes over the job of a worker that died.
+   */
+  stallSeconds: number;
+}
+
+/** Load shedding at webhook intake, per `serve` process. */
+export interface IntakeLimits {
+  /** Requests handled at once before more are refused with 503 (ZAKENAK_INTAKE_MAX_INFLIGHT, default 64). */
+  maxInflight: number;
+  /** Jobs waiting in the queue before deliveries are refused with 429 (ZAKENAK_QUEUE_MAX_WAITING, default 10000). */
+  maxWaiting: number;
 }
 
 /** The bot's process configuration. Holds secrets: never log it, never put it in job data. */
 export interface EnvConfig {
   port: number;
-  redisUrl: string;
+  /** Where Redis is: one server, a Sentinel-watched master or a Cluster (see `readRedisEnv`). */
+  redis: RedisTopology;
   /**
    * `owner/name` globs (`*` within one path segment, `**` across segments, case-insensitive; `*` alone
    * for every repository). With the server configuration's repositories, what is served; empty and no
@@ -36,6 +52,7 @@ export interface EnvConfig {
    */
   repoAllowlist: string[];
   maxBodyBytes: number;
+  intake: IntakeLimits;
   /** The operator's server configuration file (`ZAKENAK_SERVER_CONFIG`); unset: single-tenant mode. */
   serverConfig?: string;
   /** Kubeconfig path (or a list, as kubectl reads it); unset: in-cluster or `~/.kube/config`. */
@@ -58,10 +75,6 @@ const ALLOWLIST_GLOB = /^(\*\*?|[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)+)$/;
 
 const schema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
-  REDIS_URL: z
-    .string()
-    .refine((u) => /^rediss?:\/\//.test(u) && URL.canParse(u), "must be a redis:// or rediss:// URL")
-    .default("redis://127.0.0.1:6379"),
   ZAKENAK_REPO_ALLOWLIST: z
     .string()
     .transform((s) =>
@@ -76,6 +89,8 @@ const schema = z.object({
     })
     .default([]),
   ZAKENAK_MAX_BODY_BYTES: wholeNumber(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  ZAKENAK_INTAKE_MAX_INFLIGHT: wholeNumber(1, 100_000).default(64),
+  ZAKENAK_QUEUE_MAX_WAITING: wholeNumber(1, 100_000_000).default(10_000),
   KUBECONFIG: z.string().optional(),
   ZAKENAK_SERVER_CONFIG: z.string().optional(),
   ZAKENAK_DASHBOARD_TOKEN: z.string().optional(),
@@ -89,6 +104,7 @@ const schema = z.object({
     .default(true),
   ZAKENAK_LOCK_WAIT_SECONDS: wholeNumber(0, 24 * 60 * 60).default(10 * 60),
   ZAKENAK_SHUTDOWN_SECONDS: wholeNumber(1, 24 * 60 * 60).default(25),
+  ZAKENAK_STALL_SECONDS: wholeNumber(1, 60 * 60).default(30),
 });
 
 /**
@@ -111,15 +127,17 @@ export function loadEnvConfig(env: RawEnv = process.env): EnvConfig {
   }
   return {
     port: v.PORT,
-    redisUrl: v.REDIS_URL,
+    redis: readRedisEnv(set),
     repoAllowlist: v.ZAKENAK_REPO_ALLOWLIST,
     maxBodyBytes: v.ZAKENAK_MAX_BODY_BYTES,
+    intake: { maxInflight: v.ZAKENAK_INTAKE_MAX_INFLIGHT, maxWaiting: v.ZAKENAK_QUEUE_MAX_WAITING },
     logLevel: v.LOG_LEVEL,
     workers: {
       concurrency: v.ZAKENAK_WORKER_CONCURRENCY,
       applyWait: v.ZAKENAK_APPLY_WAIT,
       lockWaitMs: v.ZAKENAK_LOCK_WAIT_SECONDS * 1000,
       shutdownSeconds: v.ZAKENAK_SHUTDOWN_SECONDS,
+      stallSeconds: v.ZAKENAK_STALL_SECONDS,
     },
     ...(v.KUBECONFIG !== undefined ? { kubeconfig: v.KUBECONFIG } : {}),
     ...(v.ZAKENAK_SERVER_CONFIG !== undefined ? { serverConfig: v.ZAKENAK_SERVER_CONFIG } : {}),

@@ -1,10 +1,10 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { redisAuditLog } from "../audit/audit-log.js";
 import type { EnvConfig } from "../config/env-config.js";
 import type { RawEnv } from "../config/raw-env.js";
 import { connectKube } from "../kube/connect-kube.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
 import { dashboardEnabled, dashboardSettings } from "./dashboard-settings.js";
 
@@ -15,7 +15,7 @@ import { dashboardEnabled, dashboardSettings } from "./dashboard-settings.js";
 export function createDashboard(deps: {
   env: RawEnv;
   config: Pick<EnvConfig, "dashboardToken" | "kubeconfig" | "hosts">;
-  redis: Redis;
+  redis: RedisClient;
   queue: Queue;
   logger: Logger;
 }) {

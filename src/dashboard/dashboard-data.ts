@@ -1,11 +1,11 @@
 import type { Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { RevisionSummary } from "../applying/history/revision.js";
 import { type LockInfo, readLock } from "../applying/lock/read-lock.js";
 import type { AuditLog, StoredAuditEntry } from "../audit/audit-log.js";
 import { type DriftState, listDriftStates } from "../drift/drift-state.js";
 import type { HostKind } from "../hosts/host-event.js";
 import type { KubeClient } from "../kube/kube-client.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 import { clusterEnvironments } from "./cluster-environments.js";
 import { type ObjectDiff, revisionDiff } from "./revision-diff.js";
 
@@ -13,7 +13,7 @@ import { type ObjectDiff, revisionDiff } from "./revision-diff.js";
 export interface DashboardSources {
   /** A client for the cluster the revisions and locks are kept in; closed by the caller after use. */
   openCluster: () => Promise<KubeClient & { close(): void }>;
-  redis: Redis;
+  redis: RedisClient;
   queue: Queue;
   audit: AuditLog;
 }

@@ -2,6 +2,7 @@ import type { Queue } from "bullmq";
 import type { ServerConfig } from "../config/server-config.js";
 import type { RepoRef } from "../hosts/host-event.js";
 import { schedulePhaseMs } from "../queue/schedule-phase.js";
+import { keepsScheduledJobs, SCHEDULED_JOB_OPTIONS } from "../queue/scheduled-job-options.js";
 import { driftSettings } from "./drift-settings.js";
 
 /** Job name of a drift check on the delivery queue. */
@@ -36,7 +37,12 @@ export async function scheduleDriftChecks(
   }
   const current = await queue.getJobScheduler(id);
   const offset = schedulePhaseMs(id, intervalMs);
-  if (current?.every === intervalMs && current.offset === offset && sameRepo(current.template?.data, data)) {
+  if (
+    current?.every === intervalMs &&
+    current.offset === offset &&
+    sameRepo(current.template?.data, data) &&
+    keepsScheduledJobs(current.template?.opts)
+  ) {
     return;
   }
   await queue.upsertJobScheduler(
@@ -45,7 +51,7 @@ export async function scheduleDriftChecks(
     {
       name: DRIFT_JOB,
       data,
-      opts: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+      opts: SCHEDULED_JOB_OPTIONS,
     },
   );
 }

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { onRedis } from "../queue/redis-errors.js";
+import { KEY_PREFIX, type RedisClient } from "../queue/redis-topology.js";
 
 export type DriftStatus = "in-sync" | "drifted" | "missing" | "unknown";
 
@@ -42,14 +42,14 @@ export interface DriftState {
   healed?: { at: string; revision: number; result: "succeeded" | "failed" };
 }
 
-export const DEFAULT_DRIFT_KEY_PREFIX = "zakenak";
+export const DEFAULT_DRIFT_KEY_PREFIX = KEY_PREFIX;
 
 const stateKey = (keyPrefix: string) => `${keyPrefix}:drift:states`;
 const field = (repository: string, environment: string) => `${repository} ${environment}`;
 
 /** The last check of an environment, or undefined when none was recorded. */
 export async function readDriftState(
-  redis: Redis,
+  redis: RedisClient,
   repository: string,
   environment: string,
   keyPrefix = DEFAULT_DRIFT_KEY_PREFIX,
@@ -62,7 +62,7 @@ export async function readDriftState(
 
 /** Every environment's last check, by repository then environment. */
 export async function listDriftStates(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix = DEFAULT_DRIFT_KEY_PREFIX,
 ): Promise<DriftState[]> {
   const all = await onRedis("reading the drift states", () => redis.hgetall(stateKey(keyPrefix)));
@@ -76,7 +76,7 @@ export async function listDriftStates(
 }
 
 export async function writeDriftState(
-  redis: Redis,
+  redis: RedisClient,
   state: DriftState,
   keyPrefix = DEFAULT_DRIFT_KEY_PREFIX,
 ): Promise<void> {
@@ -87,7 +87,7 @@ export async function writeDriftState(
 
 /** Forgets an environment no longer checked (its grant was withdrawn, or checks were turned off). */
 export async function removeDriftState(
-  redis: Redis,
+  redis: RedisClient,
   repository: string,
   environment: string,
   keyPrefix = DEFAULT_DRIFT_KEY_PREFIX,

@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { RepoRef } from "../hosts/host-event.js";
 import { schedulePhaseMs } from "../queue/schedule-phase.js";
+import { keepsScheduledJobs, SCHEDULED_JOB_OPTIONS } from "../queue/scheduled-job-options.js";
 import type { PollTarget } from "./poll-targets.js";
 
 /** Job name of a poll of one repository on the delivery queue. */
@@ -26,14 +27,15 @@ export async function schedulePolls(queue: Queue, targets: readonly PollTarget[]
     wanted.add(id);
     const offset = schedulePhaseMs(id, intervalMs);
     const current = await queue.getJobScheduler(id);
-    if (current?.every === intervalMs && current.offset === offset) continue;
+    const same = current?.every === intervalMs && current.offset === offset;
+    if (same && keepsScheduledJobs(current.template?.opts)) continue;
     await queue.upsertJobScheduler(
       id,
       { every: intervalMs, offset },
       {
         name: POLL_JOB,
         data: { repo } satisfies PollJobData,
-        opts: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+        opts: SCHEDULED_JOB_OPTIONS,
       },
     );
   }

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { claimPush, type PushTarget } from "../queue/push-claim.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 import { isPollJobId } from "./poll-delivery.js";
 
 /**
@@ -9,7 +9,7 @@ import { isPollJobId } from "./poll-delivery.js";
  * replay goes through the deploy's own checks, as it always did.
  */
 export async function seenTheOtherWay(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   push: PushTarget,
   jobId: string,

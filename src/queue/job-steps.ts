@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { onRedis } from "./redis-errors.js";
+import type { RedisClient } from "./redis-topology.js";
 
 const TTL_SECONDS = 7 * 24 * 60 * 60;
 
@@ -9,7 +9,7 @@ const TTL_SECONDS = 7 * 24 * 60 * 60;
  * repeat, such as a rollback, which would record a second revision.
  */
 export async function onceForJob<T>(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   fn: () => Promise<T>,
 ): Promise<{ value: T; replayed: boolean }> {

@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { RepoRef } from "../hosts/host-event.js";
 import { onRedis } from "./redis-errors.js";
+import type { RedisClient } from "./redis-topology.js";
 
 /** Kept this long after the last event; an idle record is not worth keeping. */
 const TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -28,10 +28,10 @@ return 1`;
  * one a later job brought is stale and dropped before doing work.
  */
 export class NewestHeads {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keyPrefix: string;
 
-  constructor(redis: Redis, keyPrefix: string) {
+  constructor(redis: RedisClient, keyPrefix: string) {
     this.#redis = redis;
     this.#keyPrefix = keyPrefix;
   }

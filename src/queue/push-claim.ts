@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import type { RepoRef } from "../hosts/host-event.js";
 import { DEDUPE_WINDOW_SECONDS } from "./delivery-queue.js";
 import { onRedis } from "./redis-errors.js";
+import type { RedisClient } from "./redis-topology.js";
 
 /** Where a push lands: the repository, the full ref and the commit it now points at. */
 export interface PushTarget {
@@ -29,7 +29,7 @@ function claimKey(keyPrefix: string, p: PushTarget): string {
  * poll that saw the same push within it find each other here.
  */
 export async function claimPush(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   push: PushTarget,
   jobId: string,
@@ -42,7 +42,7 @@ export async function claimPush(
 
 /** The job that handled this push, if any handled it within the dedupe window. */
 export async function pushClaimedBy(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   push: PushTarget,
 ): Promise<string | undefined> {

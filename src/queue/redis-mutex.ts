@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Redis } from "ioredis";
 import { ZakenakError } from "../errors.js";
 import { onRedis } from "./redis-errors.js";
+import type { RedisClient } from "./redis-topology.js";
 
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -21,7 +21,7 @@ export interface MutexOptions {
  * head, then post the comment) that must not interleave with another worker's.
  */
 export async function withRedisMutex<T>(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   fn: () => Promise<T>,
   opts: MutexOptions = {},

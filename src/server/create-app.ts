@@ -6,10 +6,12 @@ import { describeHostVariables } from "../hosts/describe-host-variables.js";
 import type { HostDescriptor } from "../hosts/host-descriptor.js";
 import type { HostKind } from "../hosts/host-event.js";
 import { HOSTS } from "../hosts/host-registry.js";
+import { intakeShedding } from "./intake-shedding.js";
 import type { Metrics } from "./metrics.js";
 import { operationalRoutes } from "./operational-routes.js";
 import type { Readiness } from "./readiness.js";
 import type { IntakeDeps } from "./settle-delivery.js";
+import { waitingCount } from "./waiting-count.js";
 import { rejected, sendReply } from "./webhook-reply.js";
 
 export interface AppDeps {
@@ -46,12 +48,15 @@ export async function createApp(deps: AppDeps): Promise<Express> {
 
   app.use(operationalRoutes({ metrics, readiness: deps.readiness }));
 
+  // Over its limits, intake refuses a delivery before reading its body: shedding stays cheap in a flood.
+  const shed = intakeShedding({ limits: config.intake, waiting: waitingCount(deps.queue), logger, metrics });
   // Verification needs the bytes exactly as sent, so nothing parses (or inflates) them before it.
   const raw = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: false });
   const settings: Partial<Record<HostKind, unknown>> = config.hosts;
   for (const host of HOSTS) {
     const hostSettings = settings[host.kind];
-    if (hostSettings !== undefined) app.post(host.webhookPath, raw, await host.webhook(intake, hostSettings));
+    if (hostSettings === undefined) continue;
+    app.post(host.webhookPath, shed(host.kind), raw, await host.webhook(intake, hostSettings));
   }
 
   if (deps.dashboard) app.use(deps.dashboard);

@@ -18,7 +18,12 @@ export type WebhookResult =
   | "too-large"
   | "disabled"
   | "unavailable"
+  /** Refused before reading, intake being at its limit; the reason is in `zakenak_webhooks_shed_total`. */
+  | "shed"
   | "error";
+
+/** Why intake refused a delivery before reading it: too many requests in flight (503), or the queue full (429). */
+export type ShedReason = "in-flight" | "queue-full";
 
 /**
  * Every Prometheus metric the bot exposes, on a registry of its own (never prom-client's global one,
@@ -27,6 +32,8 @@ export type WebhookResult =
 export interface Metrics {
   registry: Registry;
   webhooks: Counter<"host" | "event" | "result">;
+  /** Deliveries refused by load shedding, by host and reason. */
+  webhooksShed: Counter<"host" | "reason">;
   jobs: Counter<"type" | "result">;
   jobDuration: Histogram<"type">;
   applies: Counter<"environment" | "result">;
@@ -69,6 +76,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       name: "zakenak_webhooks_total",
       help: "Webhook requests by host, event and result",
       labelNames: ["host", "event", "result"] as const,
+      registers,
+    }),
+    webhooksShed: new Counter({
+      name: "zakenak_webhooks_shed_total",
+      help: "Webhook deliveries refused before reading by host and reason (in-flight: 503, queue-full: 429)",
+      labelNames: ["host", "reason"] as const,
       registers,
     }),
     jobs: new Counter({

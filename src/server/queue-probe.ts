@@ -1,5 +1,5 @@
 import type { Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redis-topology.js";
 
 /** What the queue and Redis gauges read at scrape time. Every read may reject (Redis unreachable). */
 export interface QueueProbe {
@@ -14,7 +14,7 @@ export interface QueueProbe {
 }
 
 /** The probe of a BullMQ queue and the Redis connection it uses. */
-export function queueProbe(queue: Queue, redis: Redis, opts: { timeoutMs?: number } = {}): QueueProbe {
+export function queueProbe(queue: Queue, redis: RedisClient, opts: { timeoutMs?: number } = {}): QueueProbe {
   const timeoutMs = opts.timeoutMs ?? 2000;
   return {
     async depth() {

@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import { KubeHttp } from "../kube/kube-http.js";
 import { loadKubeconfig } from "../kube/load-kubeconfig.js";
 import { openKubeConnection } from "../kube/open-kube-connection.js";
 import { identityScrubber } from "../kube/secret-scrubber.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 
 /** One dependency `/readyz` found unusable. */
 export interface ReadinessFailure {
@@ -15,7 +15,7 @@ export type Readiness = () => Promise<ReadinessFailure[]>;
 
 export interface ReadinessOptions {
   /** The connection the queue uses: its health is what intake depends on. */
-  redis: Redis;
+  redis: RedisClient;
   /** When set, the cluster's own `/readyz` must answer 200 too. */
   kubeconfig?: string;
   timeoutMs?: number;

@@ -17,7 +17,8 @@ import type { ApplyJobData } from "../queue/apply-job.js";
 import { BACKOFF_STRATEGY, type BackoffOptions, backoffDelay } from "../queue/backoff.js";
 import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
 import { NewestHeads } from "../queue/newest-heads.js";
-import { openRedis, type RedisConnection, redisOptions } from "../queue/redis-connection.js";
+import { openBullConnection, openRedis, type RedisConnection } from "../queue/redis-connection.js";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../queue/redis-topology.js";
 import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import { cacheRoot } from "../tools/cache-root.js";
 import { runJob } from "./dispatch-job.js";
@@ -26,7 +27,7 @@ import type { WorkerServices } from "./worker-services.js";
 export const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
 
 export interface StartWorkersOptions {
-  /** ioredis options or a redis:// URL. */
+  /** The Redis topology (one server, Sentinel or Cluster), ioredis options or a redis:// URL. */
   connection: RedisConnection;
   /** The host client for a repository; it holds its own credentials (job data carries none). */
   hostFor: (repo: RepoRef) => GitHost | Promise<GitHost>;
@@ -38,9 +39,9 @@ export interface StartWorkersOptions {
   /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
   limits?: InputLimits;
   queueName?: string;
-  /** BullMQ key prefix (default "bull"). */
+  /** BullMQ key prefix (default `QUEUE_PREFIX`, a hash tag for Redis Cluster). */
   prefix?: string;
-  /** Prefix of Zakenak's own keys (default "zakenak"). */
+  /** Prefix of Zakenak's own keys (default `KEY_PREFIX`, the same hash tag). */
   keyPrefix?: string;
   auditKey?: string;
   /** Where renders are cached (default: the user cache's renders/). */
@@ -76,10 +77,22 @@ export interface RunningWorkers {
 /** Starts a BullMQ worker on the delivery queue that dispatches each job to its handler. */
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   const queueName = opts.queueName ?? DELIVERY_QUEUE;
-  const connection = redisOptions(opts.connection);
-  const prefix = opts.prefix !== undefined ? { prefix: opts.prefix } : {};
+  const bull = openBullConnection(opts.connection);
+  const { connection } = bull;
+  const prefix = { prefix: opts.prefix ?? QUEUE_PREFIX };
   const redis = openRedis(opts.connection);
-  const keyPrefix = opts.keyPrefix ?? "zakenak";
+  // Without a listener ioredis prints every reconnect failure to stderr, outside the JSON log; one line
+  // per distinct reason while Redis is away (a failover, a restart) is enough: it reconnects by itself.
+  let lastRedisError = "";
+  redis.on("error", (err: Error) => {
+    if (err.message === lastRedisError) return;
+    lastRedisError = err.message;
+    opts.logger.warn({ err: err.message }, "redis connection error (reconnecting)");
+  });
+  redis.on("ready", () => {
+    lastRedisError = "";
+  });
+  const keyPrefix = opts.keyPrefix ?? KEY_PREFIX;
   const audit = redisAuditLog(redis, opts.auditKey ?? DEFAULT_AUDIT_KEY);
   const queue = new Queue(queueName, { connection, ...prefix });
   // Its own queue and worker: deliveries to a slow receiver never hold a slot a deploy could use.
@@ -92,6 +105,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         ...(opts.metrics?.notificationFinished ? { counted: opts.metrics.notificationFinished } : {}),
       }).catch(async (err: unknown) => {
         await queue.close().catch(() => {});
+        await bull.close();
         redis.disconnect();
         throw err;
       })
@@ -146,6 +160,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     await schedulePolls(queue, opts.polls ?? []);
   } catch (err) {
     await Promise.allSettled([worker.close(true), queue.close(), notifications?.close()]);
+    await bull.close();
     redis.disconnect();
     throw err;
   }
@@ -167,6 +182,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       await worker.close();
       await notifications?.close();
       await queue.close();
+      await bull.close();
       await redis.quit().catch(() => redis.disconnect());
       opts.logger.info({}, "workers closed");
       settle();

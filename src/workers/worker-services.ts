@@ -1,5 +1,4 @@
 import type { Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { ChartSettings } from "../charts/chart-resolver.js";
 import type { BotContext, BotLogger, BotMetrics, KubeSettings } from "../commands/bot-context.js";
@@ -10,13 +9,14 @@ import type { RepoRef } from "../hosts/host-event.js";
 import type { Notifier } from "../notifications/notifier.js";
 import type { RenderCache } from "../planning/render/render-cache.js";
 import type { NewestHeads } from "../queue/newest-heads.js";
+import type { RedisClient } from "../queue/redis-topology.js";
 import type { ImageResolverOptions } from "../registry/image-resolver.js";
 import { repositoryGrant } from "../trust/repository-grant.js";
 
 /** What every handler shares: built once by `startWorkers`. */
 export interface WorkerServices {
   hostFor: (repo: RepoRef) => GitHost | Promise<GitHost>;
-  redis: Redis;
+  redis: RedisClient;
   /** The delivery queue, for jobs a handler fans out (one apply per environment). */
   queue: Queue;
   keyPrefix: string;

@@ -128,6 +128,54 @@ describe("the zakenak chart", () => {
     }
   });
 
+  it("points Zakenak at Sentinel or Redis Cluster, with TLS and the CA from a Secret", async () => {
+    const objects = await render({
+      redis: {
+        external: {
+          url: "",
+          sentinels: ["sentinel-0.redis:26379", "sentinel-1.redis:26379"],
+          sentinelMaster: "mymaster",
+          tls: { enabled: true, servername: "redis.internal", caSecret: { name: "redis-ca", key: "ca.pem" } },
+        },
+      },
+      secrets: { env: { REDIS_PASSWORD: { secret: "redis", key: "password" } } },
+    });
+    for (const component of ["serve", "worker"] as const) {
+      const spec = pod(objects, component);
+      const c = spec.containers[0] as Container;
+      expect(envOf(c)).toMatchObject({
+        REDIS_SENTINELS: "sentinel-0.redis:26379,sentinel-1.redis:26379",
+        REDIS_SENTINEL_MASTER: "mymaster",
+        REDIS_TLS: "true",
+        REDIS_TLS_SERVERNAME: "redis.internal",
+        REDIS_TLS_CA_FILE: "/etc/zakenak-redis-tls/ca.pem",
+        REDIS_PASSWORD: { secretKeyRef: { name: "redis", key: "password" } },
+      });
+      expect(envOf(c).REDIS_URL).toBeUndefined();
+      expect(c.volumeMounts).toContainEqual({
+        name: "redis-tls",
+        mountPath: "/etc/zakenak-redis-tls",
+        readOnly: true,
+      });
+      expect(spec.volumes).toContainEqual({
+        name: "redis-tls",
+        secret: { secretName: "redis-ca", items: [{ key: "ca.pem", path: "ca.pem" }] },
+      });
+    }
+    const cluster = await render({
+      redis: { external: { url: "", clusterNodes: ["redis-0:6379", "redis-1:6379"] } },
+    });
+    expect(envOf(pod(cluster, "worker").containers[0] as Container)).toMatchObject({
+      REDIS_CLUSTER_NODES: "redis-0:6379,redis-1:6379",
+    });
+    expect(
+      await renderError(merge(BASE, { redis: { external: { clusterNodes: ["redis-0:6379"] } } }), work.dir),
+    ).toContain("redis.external: set only one of url, existingSecret, sentinels, clusterNodes");
+    expect(
+      await renderError(merge(BASE, { redis: { external: { url: "", sentinels: ["s:26379"] } } }), work.dir),
+    ).toContain("redis.external.sentinelMaster is required with redis.external.sentinels");
+  });
+
   it("ships the server configuration as a ConfigMap Zakenak parses, and restarts the pods when it changes", async () => {
     const config = {
       repositories: [{ match: "acme/*", environments: { prod: { kubeContext: "in-cluster" } } }],

@@ -8,6 +8,7 @@ import { writeDriftState } from "../../src/drift/drift-state.js";
 import type { ConnectedKubeClient } from "../../src/kube/connect-kube.js";
 import type { KubeObject } from "../../src/model/kube-object.js";
 import { DELIVERY_QUEUE } from "../../src/queue/delivery-queue.js";
+import { QUEUE_PREFIX } from "../../src/queue/redis-topology.js";
 import { createApp } from "../../src/server/create-app.js";
 import { createLogger } from "../../src/server/create-logger.js";
 import { createMetrics } from "../../src/server/metrics.js";
@@ -61,13 +62,13 @@ export async function deployTwice(
 /** The delivery queue with a job that failed (a worker threw) and one still waiting. */
 export async function fillQueue(redisUrl: string, environment: string): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(DELIVERY_QUEUE, { connection });
+  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
   const worker = new Worker(
     DELIVERY_QUEUE,
     async () => {
       throw new Error(FAILED_REASON);
     },
-    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) },
+    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX },
   );
   try {
     await queue.add("apply", { repo: { fullName: REPOSITORY }, environment, sha: SHA_2 }, { attempts: 1 });
@@ -129,7 +130,7 @@ export async function startDashboardServer(
   const lines: string[] = [];
   const logger = createLogger("debug", { write: (line: string) => lines.push(line) });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(DELIVERY_QUEUE, { connection: redis });
+  const queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
   const dashboard = createDashboard({ env, config, redis, queue, logger });
   const app = await createApp({
     config,

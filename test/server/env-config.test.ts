@@ -55,11 +55,18 @@ describe("loadEnvConfig", () => {
   it("applies the documented defaults to an empty environment", () => {
     expect(loadEnvConfig({})).toEqual({
       port: 3000,
-      redisUrl: "redis://127.0.0.1:6379",
+      redis: { kind: "server", url: "redis://127.0.0.1:6379" },
       repoAllowlist: [],
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      intake: { maxInflight: 64, maxWaiting: 10_000 },
       logLevel: "info",
-      workers: { concurrency: 4, applyWait: true, lockWaitMs: 600_000, shutdownSeconds: 25 },
+      workers: {
+        concurrency: 4,
+        applyWait: true,
+        lockWaitMs: 600_000,
+        shutdownSeconds: 25,
+        stallSeconds: 30,
+      },
       hosts: {},
     });
     expect(DEFAULT_MAX_BODY_BYTES).toBe(25 * 1024 * 1024);
@@ -111,6 +118,23 @@ describe("loadEnvConfig", () => {
     }
     expect(loadEnvConfig({ ...FULL, GHE_HOST: "github.example.com" }).hosts.github?.baseUrl).toBe(
       "https://github.example.com/api/v3",
+    );
+  });
+
+  it("reads the stall interval workers recover a dead worker's jobs after", () => {
+    expect(loadEnvConfig({ ZAKENAK_STALL_SECONDS: "5" }).workers.stallSeconds).toBe(5);
+    expect(failure({ ZAKENAK_STALL_SECONDS: "0" })).toBe("ZAKENAK_STALL_SECONDS: must be between 1 and 3600");
+    expect(failure({ ZAKENAK_STALL_SECONDS: "2.5" })).toBe("ZAKENAK_STALL_SECONDS: must be a whole number");
+  });
+
+  it("reads intake's load shedding limits", () => {
+    const env = { ZAKENAK_INTAKE_MAX_INFLIGHT: "8", ZAKENAK_QUEUE_MAX_WAITING: "500" };
+    expect(loadEnvConfig(env).intake).toEqual({ maxInflight: 8, maxWaiting: 500 });
+    expect(failure({ ZAKENAK_INTAKE_MAX_INFLIGHT: "0" })).toBe(
+      "ZAKENAK_INTAKE_MAX_INFLIGHT: must be between 1 and 100000",
+    );
+    expect(failure({ ZAKENAK_QUEUE_MAX_WAITING: "10k" })).toBe(
+      "ZAKENAK_QUEUE_MAX_WAITING: must be a whole number",
     );
   });
 

@@ -40,7 +40,7 @@ export async function startIntake(
   opts: { readiness?: (connection: Redis) => Readiness } = {},
 ): Promise<Intake> {
   const config = loadEnvConfig({ PORT: "0", REDIS_URL: TEST_REDIS_URL, ...env });
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(`intake-${randomUUID()}`, { connection, prefix: `zakenak-test-${randomUUID()}` });
   const lines: string[] = [];
   const logger = createLogger("debug", { write: (line: string) => lines.push(line) });

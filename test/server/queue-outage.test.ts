@@ -43,7 +43,7 @@ describe("intake when Redis goes away", () => {
       GITLAB_WEBHOOK_SECRET: SECRET,
     });
     // The connection serve uses: connected once, no offline queue.
-    const connection = await connectRedis(config.redisUrl);
+    const connection = await connectRedis(config.redis);
     connection.on("error", () => {});
     cleanup.push(() => connection.disconnect());
     const queue = new Queue(`outage-${randomUUID()}`, { connection });

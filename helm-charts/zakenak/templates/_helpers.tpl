@@ -76,18 +76,53 @@ zakenak-system
 {{- toYaml $r }}
 {{- end }}
 
-{{/* The Redis URL's env entry: the in-chart Redis, an existing Secret's key, or a plain URL. */}}
+{{/*
+Where Redis is, as env entries: the in-chart Redis, Sentinel (sentinels + master), Redis Cluster (seed
+nodes), an existing Secret's key holding the URL, or a plain URL; then the TLS settings.
+*/}}
 {{- define "zakenak.redisUrlEnv" -}}
-- name: REDIS_URL
+{{- $e := .Values.redis.external }}
+{{- $set := 0 }}
+{{- range $k := list "url" "existingSecret" "sentinels" "clusterNodes" }}{{ if index $e $k }}{{ $set = add1 $set }}{{ end }}{{ end }}
+{{- if and (not .Values.redis.inChart.enabled) (gt $set 1) }}
+{{- fail "redis.external: set only one of url, existingSecret, sentinels, clusterNodes" }}
+{{- end }}
 {{- if .Values.redis.inChart.enabled }}
+- name: REDIS_URL
   value: {{ printf "redis://%s-redis:%d" (include "zakenak.fullname" .) (int .Values.redis.inChart.port) | quote }}
-{{- else if .Values.redis.external.existingSecret }}
+{{- else if $e.sentinels }}
+- name: REDIS_SENTINELS
+  value: {{ join "," $e.sentinels | quote }}
+- name: REDIS_SENTINEL_MASTER
+  value: {{ required "redis.external.sentinelMaster is required with redis.external.sentinels" $e.sentinelMaster | quote }}
+{{- else if $e.clusterNodes }}
+- name: REDIS_CLUSTER_NODES
+  value: {{ join "," $e.clusterNodes | quote }}
+{{- else if $e.existingSecret }}
+- name: REDIS_URL
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.redis.external.existingSecret }}
-      key: {{ required "redis.external.existingSecretKey is required with redis.external.existingSecret" .Values.redis.external.existingSecretKey }}
+      name: {{ $e.existingSecret }}
+      key: {{ required "redis.external.existingSecretKey is required with redis.external.existingSecret" $e.existingSecretKey }}
 {{- else }}
-  value: {{ required "redis.external.url (or redis.external.existingSecret, or redis.inChart.enabled) is required" .Values.redis.external.url | quote }}
+- name: REDIS_URL
+  value: {{ required "redis.external.url (or redis.external.existingSecret, sentinels, clusterNodes, or redis.inChart.enabled) is required" $e.url | quote }}
+{{- end }}
+{{- if not .Values.redis.inChart.enabled }}
+{{- with $e.tls }}
+{{- if .enabled }}
+- name: REDIS_TLS
+  value: "true"
+{{- end }}
+{{- if .servername }}
+- name: REDIS_TLS_SERVERNAME
+  value: {{ .servername | quote }}
+{{- end }}
+{{- if .caSecret.name }}
+- name: REDIS_TLS_CA_FILE
+  value: {{ printf "/etc/zakenak-redis-tls/%s" .caSecret.key | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
 

@@ -102,6 +102,11 @@ spec:
           mountPath: /etc/zakenak
           readOnly: true
         {{- end }}
+        {{- if and (not $v.redis.inChart.enabled) $v.redis.external.tls.caSecret.name }}
+        - name: redis-tls
+          mountPath: /etc/zakenak-redis-tls
+          readOnly: true
+        {{- end }}
   volumes:
     - name: home
       emptyDir:
@@ -113,6 +118,12 @@ spec:
     - name: server-config
       configMap:
         name: {{ include "zakenak.fullname" $root }}-server-config
+    {{- end }}
+    {{- if and (not $v.redis.inChart.enabled) $v.redis.external.tls.caSecret.name }}
+    - name: redis-tls
+      secret:
+        secretName: {{ $v.redis.external.tls.caSecret.name }}
+        items: [{ key: {{ $v.redis.external.tls.caSecret.key | quote }}, path: {{ $v.redis.external.tls.caSecret.key | quote }} }]
     {{- end }}
   {{- with $v.nodeSelector }}
   nodeSelector:
