@@ -1,5 +1,6 @@
-import { parse } from "yaml";
 import { isExactVersion } from "../config/chart-reference.js";
+import { parsePlainYaml } from "../config/plain-yaml.js";
+import { yamlLibrary } from "../config/yaml-library.js";
 import { ZakenakError } from "../errors.js";
 import { ociChart, type RemoteChart, repositoryChart } from "./remote-chart.js";
 
@@ -49,22 +50,42 @@ export function remoteDependencies(files: ChartFiles, chartLabel: string): Remot
   return wanted;
 }
 
-function dependenciesOf(text: string, file: string): Dependency[] {
+/** Parsed dependency lists by text: a plan reads each chart's Chart.yaml at its base and at its head. */
+const parsed = new Map<string, readonly Dependency[]>();
+/** Texts kept at most, so a long-lived worker does not keep every chart it ever planned. */
+const MAX_PARSED = 256;
+
+function dependenciesOf(text: string, file: string): readonly Dependency[] {
+  const known = parsed.get(text);
+  if (known) return known;
+  const deps = parseDependencies(text, file);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(text, deps);
+  return deps;
+}
+
+function parseDependencies(text: string, file: string): readonly Dependency[] {
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 100 });
+    // Nearly every Chart.yaml is plain YAML, read by the fast reader; anything else by the full parser.
+    const plain = parsePlainYaml(text);
+    doc = plain?.length === 1 ? (plain[0]?.data ?? null) : yamlLibrary().parse(text, { maxAliasCount: 100 });
   } catch (cause) {
     throw new ZakenakError("render-failed", `${file}: not valid YAML: ${(cause as Error).message}`, {
       cause,
     });
   }
   const deps = (doc as { dependencies?: unknown } | null)?.dependencies;
-  return Array.isArray(deps) ? deps.filter((d): d is Dependency => typeof d === "object" && d !== null) : [];
+  return Object.freeze(
+    Array.isArray(deps)
+      ? deps.filter((d): d is Dependency => typeof d === "object" && d !== null).map((d) => Object.freeze(d))
+      : [],
+  );
 }
 
 function pinnedVersion(
   dep: Dependency,
-  locked: Dependency[],
+  locked: readonly Dependency[],
   name: string,
   repository: string,
 ): string | undefined {

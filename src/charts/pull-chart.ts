@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { yamlLibrary } from "../config/yaml-library.js";
 import { ZakenakError } from "../errors.js";
 import type { RegistryAccess } from "../registry/registry-access.js";
 import { type ProcessResult, runProcess } from "../tools/run-process.js";
@@ -113,7 +113,7 @@ async function indexDigest(
   access: RegistryAccess,
 ): Promise<string | undefined> {
   const file = join(home.repositoryCache, `${REPO_ALIAS}-index.yaml`);
-  const index = parse(await readFile(file, "utf8"), { maxAliasCount: 100 }) as {
+  const index = yamlLibrary().parse(await readFile(file, "utf8"), { maxAliasCount: 100 }) as {
     entries?: Record<string, { version?: string; digest?: string }[]>;
   } | null;
   const versions = index?.entries?.[chart.name];

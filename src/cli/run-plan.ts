@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { diskConfigCache } from "../config/config-cache.js";
 import { inputLimits } from "../config/input-limits.js";
 import { planRepository } from "../planning/plan-repository.js";
 import { diskRenderCache, noRenderCache } from "../planning/render/render-cache.js";
@@ -33,6 +34,7 @@ export async function runPlan(opts: RunPlanOptions, io: CliIo): Promise<Plan> {
     ...(opts.head !== undefined ? { head: opts.head } : {}),
     ...(opts.env ? { environments: opts.env } : {}),
     cache: opts.noCache ? noRenderCache : diskRenderCache(join(cacheRoot(io.env), "renders")),
+    ...(opts.noCache ? {} : { configCache: diskConfigCache(join(cacheRoot(io.env), "configs")) }),
     limits: inputLimits(io.env),
     charts: await cliChartSettings(io.env),
     ...(opts.diffs === false ? { diffs: false } : {}),

@@ -1,4 +1,5 @@
-import { type Document, isMap, isNode, isScalar, isSeq, type LineCounter } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { yamlLibrary } from "./yaml-library.js";
 
 export interface DuplicateKey {
   /** The repeated key's value as text (shortened when long). */
@@ -20,6 +21,7 @@ const SHOWN_KEY_CHARS = 80;
  * scalars of equal value, as the parser's default check has it; collection keys never repeat.
  */
 export function findDuplicateKeys(doc: Document, lines: LineCounter): DuplicateKey[] {
+  const { isMap, isNode, isScalar, isSeq } = yamlLibrary();
   const found: { at: number; dup: DuplicateKey }[] = [];
   // An explicit stack, so deeply nested documents cannot overflow the call stack.
   const stack: unknown[] = [doc.contents];

@@ -1,17 +1,27 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ZakenakError } from "../errors.js";
+import { CONFIG_FILE } from "./config-file.js";
 import { describeIssue } from "./describe-issue.js";
 import { parseYamlDocument, toPlainData } from "./parse-yaml-document.js";
+import { parsePlainYaml } from "./plain-yaml.js";
 import { configSchema, type ZakenakConfig } from "./schema.js";
 
-export const CONFIG_FILE = ".zakenak.yaml";
+export { CONFIG_FILE } from "./config-file.js";
 
 /**
  * Parses and validates `.zakenak.yaml` text. Every error names the file, the key path and, where the
  * key exists, its line; all problems are reported at once.
  */
 export function parseConfig(text: string, file = CONFIG_FILE, knownRules?: readonly string[]): ZakenakConfig {
+  // A plain config that the schema accepts needs no syntax tree: that is only for the lines of errors,
+  // which the full parse below finds.
+  const plain = parsePlainYaml(text);
+  if (plain && plain.length <= 1) {
+    const result = configSchema.safeParse(plain[0]?.data ?? {});
+    const rules = result.success ? Object.keys(result.data.policy.rules) : [];
+    if (result.success && (!knownRules || rules.every((r) => knownRules.includes(r)))) return result.data;
+  }
   const parsed = parseYamlDocument(text, file);
   const data = toPlainData(parsed, file);
   const result = configSchema.safeParse(data ?? {}, { reportInput: true });

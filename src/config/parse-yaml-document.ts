@@ -1,6 +1,7 @@
-import { type Document, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { ZakenakError } from "../errors.js";
 import { findDuplicateKeys } from "./find-duplicate-keys.js";
+import { yamlLibrary } from "./yaml-library.js";
 
 /** Aliases allowed per document: enough for real configs, far too few for a "billion laughs" bomb. */
 export const MAX_ALIASES = 100;
@@ -14,6 +15,7 @@ export interface ParsedYaml {
 
 /** Parses one YAML document, throwing a `yaml-invalid` error that names the file and line. */
 export function parseYamlDocument(text: string, file: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   // The parser's own duplicate-key check is quadratic in a mapping's size: `findDuplicateKeys` is not.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });

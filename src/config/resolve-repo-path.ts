@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ZakenakError } from "../errors.js";
 
@@ -10,10 +10,12 @@ export async function resolveRepoPath(repoDir: string, path: string, what: strin
   if (isAbsolute(path) || path.split(/[\\/]/).includes("..")) {
     throw new ZakenakError("path-outside-repo", `${what}: ${path} is outside the repository`);
   }
-  const root = await realpath(repoDir);
+  // The native realpath(3), as `fs/promises` calls it, without a thread-pool round trip: a plan resolves
+  // a few paths per release.
+  const root = realpathSync.native(repoDir);
   let real: string;
   try {
-    real = await realpath(join(root, path));
+    real = realpathSync.native(join(root, path));
   } catch {
     throw new ZakenakError("file-missing", `${what}: ${path} does not exist`);
   }

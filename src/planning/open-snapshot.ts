@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { CONFIG_FILE, loadConfig, parseConfig } from "../config/load-config.js";
+import { type ConfigCache, configCacheKey } from "../config/config-cache.js";
+import { CONFIG_FILE } from "../config/config-file.js";
 import type { ZakenakConfig } from "../config/schema.js";
 import { isZakenakError, ZakenakError } from "../errors.js";
 import { resolveCommit } from "../git/git.js";
@@ -33,13 +34,48 @@ export function snapshotSource(tree: Snapshot): TreeSource {
   return tree.revision ?? (tree.dir as string);
 }
 
-/** Configs parsed in this run, by their text: a base and head with the same config parse it once. */
-export type ParsedConfigs = Map<string, ZakenakConfig>;
+/**
+ * Configs parsed in this run, by their text: a base and head with the same config parse it once. With a
+ * cache, a config parsed by an earlier run is not parsed again, and the schema library is not even
+ * loaded.
+ */
+export class ParsedConfigs {
+  private readonly seen = new Map<string, Promise<ZakenakConfig>>();
+
+  constructor(private readonly cache?: ConfigCache) {}
+
+  /** The config of this text; an invalid one throws the `config-invalid` or `yaml-invalid` error. */
+  parse(text: string): Promise<ZakenakConfig> {
+    let config = this.seen.get(text);
+    if (!config) {
+      config = this.parseOnce(text);
+      this.seen.set(text, config);
+    }
+    return config;
+  }
+
+  private async parseOnce(text: string): Promise<ZakenakConfig> {
+    const key = this.cache ? configCacheKey(text, CONFIG_FILE, RULE_IDS) : undefined;
+    const hit = key ? await this.cache?.get(key) : undefined;
+    if (hit) return hit;
+    const { parseConfig } = await import("../config/load-config.js");
+    const config = parseConfig(text, CONFIG_FILE, RULE_IDS);
+    // A cache that cannot be written only costs the next run a parse.
+    if (key) await this.cache?.put(key, config).catch(() => {});
+    return config;
+  }
+}
+
+/** `.zakenak.yaml` of a directory, parsed with the schema (a missing one is a `config-missing` error). */
+async function loadConfig(dir: string): Promise<ZakenakConfig> {
+  return (await import("../config/load-config.js")).loadConfig(dir, RULE_IDS);
+}
 
 /**
  * Opens the working tree (`ref` undefined) or a revision, loading its `.zakenak.yaml`. Temporary
  * directories are added to `temps` for the caller to remove. For the head, a missing or invalid config
- * is an error; for a base it only makes the base empty.
+ * is an error; for a base it only makes the base empty. `listWhole`: a revision's files are listed with
+ * one git call (for a plan that reads them all: the secret scan).
  */
 export async function openSnapshot(
   repoDir: string,
@@ -47,7 +83,8 @@ export async function openSnapshot(
   ref: string | undefined,
   temps: string[],
   isHead: boolean,
-  configs: ParsedConfigs = new Map(),
+  configs: ParsedConfigs = new ParsedConfigs(),
+  listWhole = false,
 ): Promise<Snapshot> {
   const tree: Snapshot = { label: "working tree" };
   try {
@@ -55,7 +92,7 @@ export async function openSnapshot(
       tree.dir = repoDir;
       const text = await readFile(join(repoDir, CONFIG_FILE), "utf8").catch(() => undefined);
       // loadConfig names what is missing.
-      tree.config = text === undefined ? await loadConfig(repoDir, RULE_IDS) : parsed(text, configs);
+      tree.config = text === undefined ? await loadConfig(repoDir) : await configs.parse(text);
       return tree;
     }
     if (!top)
@@ -67,6 +104,7 @@ export async function openSnapshot(
     tree.sha = sha;
     tree.label = ref === sha ? sha.slice(0, 12) : `${ref} (${sha.slice(0, 12)})`;
     tree.revision = new RevisionTree(top, sha, relative(top, repoDir).split(sep).join("/"), temps);
+    if (listWhole) tree.revision.listWhole();
     tree.config = await revisionConfig(tree.revision, repoDir, tree.label, configs);
     return tree;
   } catch (err) {
@@ -87,7 +125,7 @@ export async function directorySnapshot(
   const snapshot: Snapshot = { label, dir, sha };
   try {
     const text = await readFile(join(dir, CONFIG_FILE), "utf8").catch(() => undefined);
-    snapshot.config = text === undefined ? await loadConfig(dir, RULE_IDS) : parsed(text, new Map());
+    snapshot.config = text === undefined ? await loadConfig(dir) : await new ParsedConfigs().parse(text);
     return snapshot;
   } catch (err) {
     return baseWithoutConfig(snapshot, err, isHead);
@@ -113,19 +151,10 @@ async function revisionConfig(
 ): Promise<ZakenakConfig> {
   const found = (await revision.files(CONFIG_FILE)) ?? [];
   const file = found.length === 1 && found[0]?.rel === CONFIG_FILE ? found[0] : undefined;
-  if (file?.mode === "120000") return loadConfig(await revision.checkout(), RULE_IDS);
+  if (file?.mode === "120000") return loadConfig(await revision.checkout());
   if (!file || !isRegular(file)) {
     throw new ZakenakError("config-missing", `no ${CONFIG_FILE} at the root of ${repoDir} in ${label}`);
   }
   const text = (await revision.read([file.oid])).get(file.oid)?.toString("utf8") ?? "";
-  return parsed(text, configs);
-}
-
-function parsed(text: string, configs: ParsedConfigs): ZakenakConfig {
-  let config = configs.get(text);
-  if (!config) {
-    config = parseConfig(text, CONFIG_FILE, RULE_IDS);
-    configs.set(text, config);
-  }
-  return config;
+  return configs.parse(text);
 }

@@ -1,24 +1,22 @@
 import { realpath, rm } from "node:fs/promises";
 import type { ChartSettings } from "../charts/chart-resolver.js";
+import type { ConfigCache } from "../config/config-cache.js";
 import type { InputLimits } from "../config/input-limits.js";
 import type { ReleaseConfig, ZakenakConfig } from "../config/schema.js";
 import { selectEnvironments } from "../config/select-environments.js";
 import { ZakenakError } from "../errors.js";
 import { defaultBase, gitTopLevel } from "../git/git.js";
-import { checkImages, type ImageCheckResult, prefetchImages } from "../image-check/check-images.js";
+import type { ImageCheckResult } from "../image-check/check-images.js";
 import type { Finding } from "../model/finding.js";
 import type { KubeObject } from "../model/kube-object.js";
 import { mapLimit } from "../model/map-limit.js";
 import { secretValues } from "../model/secret-values.js";
-import {
-  createImageResolver,
-  type ImageResolver,
-  type ImageResolverOptions,
-} from "../registry/image-resolver.js";
+import type { ImageResolver, ImageResolverOptions } from "../registry/image-resolver.js";
 import { checkObjects, type RuleOverrides, validateObjects } from "../validation/validate-objects.js";
 import { diffObjects } from "./diff-objects.js";
-import { openSnapshot, type ParsedConfigs, type Snapshot, snapshotSource } from "./open-snapshot.js";
-import { inputPaths } from "./render/input-key.js";
+import { openSnapshot, ParsedConfigs, type Snapshot, snapshotSource } from "./open-snapshot.js";
+import { DEPENDENCY_FILES } from "./render/helm-sources.js";
+import { inputPaths, localChartPaths } from "./render/input-key.js";
 import type { RenderCache } from "./render/render-cache.js";
 import { type ReleaseRender, renderRelease } from "./render/render-release.js";
 import { defaultProcesses } from "./render/tool-slots.js";
@@ -44,6 +42,8 @@ export interface PlanOptions {
   /** Limit to these environments; default: all. */
   environments?: string[];
   cache: RenderCache;
+  /** Valid `.zakenak.yaml` files parsed by earlier runs; default: none, each run parses its configs. */
+  configCache?: ConfigCache;
   /** Helm and kubectl processes running at once; default: one per core, plus one. */
   concurrency?: number;
   /** Input refused before parsing and the object size limit; default `DEFAULT_INPUT_LIMITS`. */
@@ -67,13 +67,22 @@ export async function planRepository(opts: PlanOptions): Promise<Plan> {
       throw new ZakenakError("file-missing", `repository directory ${opts.repoDir} does not exist`);
     });
     const top = await gitTopLevel(repoDir);
-    const configs: ParsedConfigs = new Map();
-    const head = await openSnapshot(repoDir, top, opts.head, temps, true, configs);
+    const configs = new ParsedConfigs(opts.configCache);
+    // The secret scan lists every file of both revisions: the renders' listings come from the same one.
+    const whole = opts.scanSecrets === true;
     const baseRef =
       opts.base === null ? undefined : (opts.base ?? (top ? await defaultBase(repoDir) : undefined));
-    const base = baseRef
-      ? await openSnapshot(repoDir, top, baseRef, temps, false, configs)
-      : { label: "(nothing)" };
+    // Both open at once: the base's git calls run while the head's config is parsed.
+    const [opened, openedBase] = await Promise.allSettled([
+      openSnapshot(repoDir, top, opts.head, temps, true, configs, whole),
+      baseRef
+        ? openSnapshot(repoDir, top, baseRef, temps, false, configs, whole)
+        : Promise.resolve<Snapshot>({ label: "(nothing)" }),
+    ]);
+    // The head's failure comes first, as when the base was opened only after it.
+    if (opened.status === "rejected") throw opened.reason;
+    if (openedBase.status === "rejected") throw openedBase.reason;
+    const [head, base] = [opened.value, openedBase.value];
     return (await planSnapshots({ ...opts, head, base })).plan;
   } finally {
     await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
@@ -114,19 +123,23 @@ export async function planSnapshots(
       jobs.push({ tree: base, release, env, side: "base" });
   }
   for (const tree of [head, base]) {
-    tree.revision?.prefetch(jobs.filter((j) => j.tree === tree).flatMap((j) => inputPaths(j.release, j.env)));
+    const own = jobs.filter((j) => j.tree === tree);
+    tree.revision?.prefetch(own.flatMap((j) => inputPaths(j.release, j.env)));
+    tree.revision?.prefetchFiles(localChartPaths(own.map((j) => j.release)), DEPENDENCY_FILES);
   }
   const rules = { rules: opts.rules ?? config.policy.rules, maxObjectBytes: opts.limits?.maxObjectBytes };
   const processes = opts.concurrency ?? defaultProcesses();
   const secrets = startSecretScan(opts, config, rules.rules);
   const ctx = renderContext(opts, rules, processes);
   let done = 0;
-  const resolver = opts.images ? createImageResolver(opts.images) : undefined;
+  // The registry client (HTTP, TLS) loads only for plans that look images up.
+  const imaging = opts.images ? await loadImageCheck() : undefined;
+  const resolver = opts.images && imaging ? imaging.createImageResolver(opts.images) : undefined;
   // More jobs than processes: keys and cache reads of the next renders are ready when a process ends.
   const renders = await mapLimit(jobs, processes * 4, async (job) => {
     const r = await renderRelease(snapshotSource(job.tree), job.release, job.env, ctx);
     // Registry round trips overlap the renders still running, rather than following them all.
-    if (resolver && job.side === "head") prefetchImages(r.objects, resolver, rules.rules);
+    if (resolver && imaging && job.side === "head") imaging.prefetchImages(r.objects, resolver, rules.rules);
     opts.onProgress?.(++done, jobs.length, `${job.release.name} (${job.env})`);
     return r;
   });
@@ -136,9 +149,10 @@ export async function planSnapshots(
   const all = renders.flatMap((r) => r.objects.map((o) => o.object));
   const redact = createRedactor(all);
   const known = secretValues(all);
-  const images = resolver
-    ? await checkEnvironmentImages(envNames, config, rendered, rules, resolver)
-    : undefined;
+  const images =
+    resolver && imaging
+      ? await checkEnvironmentImages(envNames, config, rendered, rules, resolver, imaging.checkImages)
+      : undefined;
   const environments = envNames.map((env) =>
     planEnvironment(
       env,
@@ -213,6 +227,7 @@ async function checkEnvironmentImages(
   rendered: Map<string, ReleaseRender>,
   rules: { rules: RuleOverrides },
   resolver: ImageResolver,
+  checkImages: ImageCheck["checkImages"],
 ): Promise<Map<string, ImageCheckResult>> {
   const results = await Promise.all(
     envNames.map((env) => {
@@ -223,6 +238,16 @@ async function checkEnvironmentImages(
     }),
   );
   return new Map(envNames.map((env, i) => [env, results[i] as ImageCheckResult]));
+}
+
+type ImageCheck = Awaited<ReturnType<typeof loadImageCheck>>;
+
+async function loadImageCheck() {
+  const [{ checkImages, prefetchImages }, { createImageResolver }] = await Promise.all([
+    import("../image-check/check-images.js"),
+    import("../registry/image-resolver.js"),
+  ]);
+  return { checkImages, prefetchImages, createImageResolver };
 }
 
 function objectsOf(r: ReleaseRender | undefined): KubeObject[] {

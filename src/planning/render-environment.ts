@@ -17,7 +17,8 @@ import {
   validateObjects,
 } from "../validation/validate-objects.js";
 import { openSnapshot, type Snapshot, snapshotSource } from "./open-snapshot.js";
-import { inputPaths } from "./render/input-key.js";
+import { DEPENDENCY_FILES } from "./render/helm-sources.js";
+import { inputPaths, localChartPaths } from "./render/input-key.js";
 import type { RenderCache } from "./render/render-cache.js";
 import { type ReleaseRender, type RenderContext, renderRelease } from "./render/render-release.js";
 import { defaultProcesses, toolSlots } from "./render/tool-slots.js";
@@ -82,6 +83,7 @@ export async function renderSnapshot(
   selectEnvironments(config?.environments.map((e) => e.name) ?? [], [environment]);
   const releases = releasesFor(config, environment);
   snapshot.revision?.prefetch(releases.flatMap((r) => inputPaths(r, environment)));
+  snapshot.revision?.prefetchFiles(localChartPaths(releases), DEPENDENCY_FILES);
   const rules = {
     rules: settings.rules ?? config?.policy.rules ?? {},
     maxObjectBytes: settings.limits?.maxObjectBytes,

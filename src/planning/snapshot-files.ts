@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstatSync, readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { listWorkingFiles } from "../git/git.js";
-import { mapLimit } from "../model/map-limit.js";
+import { mapInTurns } from "../model/map-in-turns.js";
 import type { Snapshot } from "./open-snapshot.js";
 import { isRegular } from "./render/input-key.js";
 
@@ -18,9 +19,6 @@ export interface SnapshotFiles {
   files: Map<string, SnapshotFile>;
   read(paths: readonly string[]): Promise<Map<string, Buffer>>;
 }
-
-/** Files read or stat'ed at once: a repository of thousands of files must not run out of descriptors. */
-const OPEN_FILES = 32;
 
 const NONE: SnapshotFiles = { files: new Map(), read: async () => new Map() };
 
@@ -47,15 +45,15 @@ export async function snapshotFiles(snapshot: Snapshot): Promise<SnapshotFiles> 
   if (dir === undefined) return NONE;
   const paths = (snapshot.sha === undefined ? await listWorkingFiles(dir) : undefined) ?? (await walk(dir));
   const files = new Map<string, SnapshotFile>();
-  await mapLimit(paths, OPEN_FILES, async (path) => {
-    const stat = await lstat(join(dir, path)).catch(() => undefined);
+  await mapInTurns(paths, (path) => {
+    const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
     // Deleted but still in the index, a symlink, a submodule: nothing of the change to read.
     if (stat?.isFile()) files.set(path, { size: stat.size });
   });
   return {
     files,
     read: async (wanted) =>
-      new Map(await mapLimit(wanted, OPEN_FILES, async (p) => [p, await readFile(join(dir, p))] as const)),
+      new Map(await mapInTurns(wanted, (p) => [p, readFileSync(join(dir, p))] as const)),
   };
 }
 

@@ -99,6 +99,36 @@ describe("revisions keyed by git object ids", () => {
     expect(dev(plan).summary.update).toBe(names.length);
   });
 
+  it("reads the Chart.yaml of every chart of a revision with one git process, however many charts", async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `app${i}`);
+    repo.write({
+      ".zakenak.yaml": `environments:\n  - name: dev\nreleases:\n${names
+        .map((n) => `  - name: ${n}\n    namespace: apps\n    chart: charts/${n}\n`)
+        .join("")}`,
+      ...Object.assign({}, ...names.map((n) => chartFiles(`charts/${n}`, n))),
+    });
+    const base = repo.commit("twenty charts");
+    repo.write(Object.fromEntries(names.map((n) => [`charts/${n}/values.yaml`, "replicas: 2\n"])));
+    const head = repo.commit("two replicas each");
+    const cold = await planRepository({ repoDir: repo.dir, base, head, cache, concurrency: 2 });
+    expect(errors(cold)).toEqual([]);
+    expect(dev(cold).releases.filter((r) => r.changes.length > 0)).toHaveLength(names.length);
+    git.reset();
+    const warm = await planRepository({ repoDir: repo.dir, base, head, cache, concurrency: 2 });
+    expect(warm).toEqual(cold);
+    // Per revision: its .zakenak.yaml, then every chart's Chart.yaml and Chart.lock at once.
+    const blobReads = git.runs().filter((r) => r.includes("cat-file"));
+    expect(blobReads).toHaveLength(4);
+    // Two rev-parse and two ls-tree per revision, and the top level: 11 in all, not one per chart.
+    expect(git.runs()).toHaveLength(11);
+
+    // The secret scan lists every file of both revisions: the renders' listings come from that one.
+    git.reset();
+    const scanned = await planRepository({ repoDir: repo.dir, base, head, cache, scanSecrets: true });
+    expect(scanned.environments.map((e) => e.releases)).toEqual(cold.environments.map((e) => e.releases));
+    expect(git.runs().filter((r) => r.includes("ls-tree"))).toHaveLength(2);
+  });
+
   it("plans a warm revision without helm and without writing any file of it", async () => {
     const base = repo.commit("base");
     repo.write({ "env/prod/app.yaml": "replicas: 5\n" });

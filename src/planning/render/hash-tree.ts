@@ -1,8 +1,9 @@
 import { createHash, type Hash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ZakenakError } from "../../errors.js";
-import { mapLimit } from "../../model/map-limit.js";
+import { mapInTurns } from "../../model/map-in-turns.js";
 
 /**
  * Feeds every file under `dir` (sorted, with its path relative to `root`) into `hash`. Symlinks are
@@ -21,11 +22,8 @@ export async function hashTree(hash: Hash, dir: string, root: string, repoRoot: 
     }
   }
   files.sort();
-  // A few reads in flight at once: faster than one by one, without running out of file descriptors.
-  const contents = await mapLimit(files, 16, (f) => readFile(f));
-  files.forEach((f, i) => {
-    hashEntry(hash, relative(root, f), blobId(contents[i] as Buffer));
-  });
+  // Chart files are small and many: read in turns, each file hashed as soon as it is read.
+  await mapInTurns(files, (f) => hashEntry(hash, relative(root, f), blobId(readFileSync(f))));
 }
 
 export async function hashFile(hash: Hash, file: string, root: string): Promise<void> {

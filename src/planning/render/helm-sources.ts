@@ -23,6 +23,9 @@ export interface HelmSources {
 
 export const NO_SOURCES: HelmSources = { dependencies: [], records: [] };
 
+/** The files of a chart directory that tell its remote dependencies (with `charts/`'s listing). */
+export const DEPENDENCY_FILES = ["Chart.yaml", "Chart.lock"] as const;
+
 /** Whether a release's chart is pulled from a registry rather than read from the repository. */
 export function isRemoteRelease(release: ReleaseConfig): boolean {
   return remoteChartOf(release) !== undefined;
@@ -59,7 +62,7 @@ export async function revisionHelmSources(
   const remote = remoteChartOf(release);
   if (remote) return remoteSources(await resolver.resolve(remote));
   const at = (name: string) => chartFiles.find((f) => f.rel === `${chartRel}/${name}`);
-  const wanted = [at("Chart.yaml"), at("Chart.lock")];
+  const wanted = DEPENDENCY_FILES.map(at);
   const blobs = await tree.read(wanted.filter((f) => f !== undefined).map((f) => f.oid));
   const text = (f: RevisionFile | undefined) => (f ? blobs.get(f.oid)?.toString("utf8") : undefined);
   const prefix = `${chartRel}/charts/`;

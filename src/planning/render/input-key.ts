@@ -26,6 +26,11 @@ export function inputPaths(release: ReleaseConfig, environment: string): string[
   return release.manifests !== undefined ? [release.manifests] : [];
 }
 
+/** The chart directories of releases read from a revision, for `RevisionTree.prefetchFiles`. */
+export function localChartPaths(releases: readonly ReleaseConfig[]): string[] {
+  return releases.flatMap((r) => (r.chart !== undefined && !isRemoteRelease(r) ? [r.chart] : []));
+}
+
 /**
  * Hash of everything a render of a directory tree reads, or undefined when it reads something outside
  * the repository. The permitted remote bases are part of a Kustomize key, so a render made with a

@@ -1,6 +1,7 @@
-import { LineCounter, parseAllDocuments } from "yaml";
 import { findDuplicateKeys } from "../../config/find-duplicate-keys.js";
 import { MAX_ALIASES } from "../../config/parse-yaml-document.js";
+import { parsePlainYaml } from "../../config/plain-yaml.js";
+import { yamlLibrary } from "../../config/yaml-library.js";
 import { isClusterScoped } from "../../kube/cluster-scoped-kinds.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject, RenderedObject } from "../../model/kube-object.js";
@@ -28,10 +29,28 @@ export interface ParseOptions {
  * not Kubernetes objects become findings with file and line, so one bad file does not hide the rest.
  */
 export function parseManifests(text: string, opts: ParseOptions): ParsedManifests {
+  const out: ParsedManifests = { objects: [], findings: [] };
+  // Plain manifests (nearly all) are read by the fast reader; anything else by the full parser, whose
+  // messages and lines the findings carry.
+  const plain = parsePlainYaml(text);
+  if (plain) {
+    // Lines counted as the full parser counts them: one more than the line breaks before the offset.
+    let line = 1;
+    let counted = 0;
+    for (const doc of plain) {
+      if (doc.data === undefined || doc.data === null) continue;
+      const file = opts.sourceOf?.(text.slice(doc.start, doc.end)) ?? opts.file;
+      for (let i = text.indexOf("\n", counted); i >= 0 && i < doc.start; i = text.indexOf("\n", i + 1))
+        line++;
+      counted = doc.start;
+      addObjects(out, doc.data, file, opts.sourceOf ? undefined : line, opts);
+    }
+    return out;
+  }
+  const { LineCounter, parseAllDocuments } = yamlLibrary();
   const lines = new LineCounter();
   // The parser's own duplicate-key check is quadratic in a mapping's size: `findDuplicateKeys` is not.
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
-  const out: ParsedManifests = { objects: [], findings: [] };
   for (const doc of docs) {
     const start = doc.range[0];
     const docText = text.slice(start, doc.range[2]);
@@ -67,20 +86,31 @@ export function parseManifests(text: string, opts: ParseOptions): ParsedManifest
       continue;
     }
     if (data === null || data === undefined) continue;
-    for (const obj of expandList(data)) {
-      const problem = notAnObject(obj);
-      if (problem) {
-        out.findings.push({ rule: "invalid-object", severity: "error", file, line, message: problem });
-        continue;
-      }
-      const o = obj as KubeObject;
-      if (opts.namespace && !o.metadata.namespace && !isClusterScoped(o.apiVersion, o.kind)) {
-        o.metadata.namespace = opts.namespace;
-      }
-      out.objects.push({ object: o, release: opts.release, file, ...(line ? { line } : {}) });
-    }
+    addObjects(out, data, file, line, opts);
   }
   return out;
+}
+
+/** The objects of one document (a `List`'s items), or a finding for what is not an object. */
+function addObjects(
+  out: ParsedManifests,
+  data: unknown,
+  file: string,
+  line: number | undefined,
+  opts: ParseOptions,
+): void {
+  for (const obj of expandList(data)) {
+    const problem = notAnObject(obj);
+    if (problem) {
+      out.findings.push({ rule: "invalid-object", severity: "error", file, line, message: problem });
+      continue;
+    }
+    const o = obj as KubeObject;
+    if (opts.namespace && !o.metadata.namespace && !isClusterScoped(o.apiVersion, o.kind)) {
+      o.metadata.namespace = opts.namespace;
+    }
+    out.objects.push({ object: o, release: opts.release, file, ...(line ? { line } : {}) });
+  }
 }
 
 function syntax(file: string, line: number | undefined, message: string): Finding {
