@@ -6,8 +6,8 @@
 //   zakenak        bench/lib/intake-server.mjs zakenak: createApp() from dist/server/create-app.js with a
 //                  GitHub App config (APP_ID, a fresh RSA key, WEBHOOK_SECRET), the delivery queue on that
 //                  Redis, metrics and an info-level logger on stdout (→ /dev/null), as `zakenak serve`
-//                  builds it; each request is verified by Probot (HMAC-SHA256), normalized and enqueued
-//                  (BullMQ getJob + add). No worker runs: the jobs stay waiting.
+//                  builds it; each request's X-Hub-Signature-256 is checked on the raw body (HMAC-SHA256),
+//                  normalized and enqueued (HEXISTS on the job id, then BullMQ add, auto-pipelined). No worker runs: the jobs stay waiting.
 //   bare           bench/lib/intake-server.mjs bare: Express, express.raw() reads the body, answers 202
 //   load           bench/lib/load-gen.mjs: undici Pool, CONNECTIONS keep-alive connections, one request
 //                  at a time each; WARMUP_MS of warm-up, then MAX_REQUESTS or DURATION_MS, whichever first
@@ -222,13 +222,13 @@ export async function run({ runs, log }) {
         baseline: "bare Express handler answering 202 (body read by express.raw)",
         baselineValue: bareRps,
         note:
-          `HIGHER is better here (ratio = zakenak / bare throughput). Real intake: Probot signature check, ` +
-          `normalization, BullMQ enqueue (getJob + add) on a real Redis, metrics and an info log line per ` +
+          `HIGHER is better here (ratio = zakenak / bare throughput). Real intake: X-Hub-Signature-256 checked on the raw body, ` +
+          `normalization, BullMQ enqueue (HEXISTS + add, auto-pipelined) on a real Redis, metrics and an info log line per ` +
           `request; every one of the ${total} requests sent to zakenak (warm-up included) answered 202 ` +
           `"accepted" and enqueued exactly one job. ${setup} zakenak ${describeSamples(rps("zakenak"), "req/s", 0)} ` +
           `(measured requests per run ${describeSamples(measuredCount("zakenak"), "requests", 0)}); bare ` +
           `${describeSamples(rps("bare"), "req/s", 0)}; the two alternate which goes first.${noise}`,
-        goal: { minRatio: 0.5, context: `on ${availableParallelism()} cores` },
+        goal: { minRatio: 0.6, context: `on ${availableParallelism()} cores` },
       },
       {
         name: "intake-p99",

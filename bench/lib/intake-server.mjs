@@ -3,7 +3,7 @@
 // loop.
 //
 //   node bench/lib/intake-server.mjs zakenak   the real intake: createApp() from dist/ with a GitHub App
-//                                               config (Probot verifies X-Hub-Signature-256, the push is
+//                                               config (X-Hub-Signature-256 checked on the raw body, the push is
 //                                               normalized and enqueued into BullMQ on REDIS_URL), wired
 //                                               as `zakenak serve` wires it (same queue, metrics, logger
 //                                               on stdout at LOG_LEVEL, default info)
@@ -64,6 +64,9 @@ if (mode === "bare") {
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET,
     LOG_LEVEL: process.env.LOG_LEVEL || "info",
+    // No worker drains the queue here, so it holds every delivery of the run: the waiting-jobs limit
+    // (still checked on every request) is raised above what a run sends instead of shedding with 429.
+    ZAKENAK_QUEUE_MAX_WAITING: "100000000",
   });
   // As serve-command.ts builds it: JSON log lines on stdout (the parent points stdout at /dev/null).
   const logger = createLogger(config.logLevel, process.stdout);

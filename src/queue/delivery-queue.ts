@@ -19,8 +19,10 @@ export function deliveryJobId(d: Pick<Delivery, "host" | "id">): string {
  */
 export async function enqueueDelivery(queue: Queue, d: Delivery): Promise<{ duplicate: boolean }> {
   const jobId = deliveryJobId(d);
-  const existing = await queue.getJob(jobId);
-  if (existing) return { duplicate: true };
+  // One field of the job's hash (every job has its creation time), not getJob: one integer comes back
+  // instead of the whole job read back.
+  const client = await queue.backend.client;
+  if ((await client.hexists(queue.toKey(jobId), "timestamp")) === 1) return { duplicate: true };
   await queue.add(d.event.type, d, {
     jobId,
     attempts: 8,

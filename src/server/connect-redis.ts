@@ -29,6 +29,8 @@ export async function connectRedis(
     {
       lazyConnect: true,
       enableOfflineQueue: false,
+      // Commands that concurrent requests issue in the same tick go out in one write.
+      enableAutoPipelining: true,
       // A command sent when the connection drops fails at once rather than wait to be resent.
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,

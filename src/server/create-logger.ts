@@ -29,5 +29,11 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: "[redacted]" },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // The process's own stdout gets a buffered writer: lines written while a write is in flight go out
+  // together (one write per burst, not one per request under load), and pino flushes it on exit.
+  const target =
+    destination === undefined || destination === process.stdout
+      ? pino.destination({ dest: 1, sync: false })
+      : destination;
+  return pino(options, target);
 }
