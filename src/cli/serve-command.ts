@@ -1,22 +1,15 @@
 import { parseArgs } from "node:util";
-import { Queue } from "bullmq";
 import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
 import { createDashboard } from "../dashboard/create-dashboard.js";
-import { listDriftStates } from "../drift/drift-state.js";
 import { ZakenakError } from "../errors.js";
 import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { notificationSettings } from "../notifications/notification-settings.js";
+import { closeRenderService } from "../planning/render/helm-renderer.js";
 import { pollTargets } from "../polling/poll-targets.js";
-import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
-import { QUEUE_PREFIX } from "../queue/redis-topology.js";
-import { connectRedis } from "../server/connect-redis.js";
 import { createApp } from "../server/create-app.js";
 import { createLogger } from "../server/create-logger.js";
-import { createMetrics } from "../server/metrics.js";
-import { queueProbe } from "../server/queue-probe.js";
-import { readinessProbe } from "../server/readiness.js";
 import { type RunningServer, startServer } from "../server/start-server.js";
 import { hostsFromConfig } from "../workers/hosts-from-config.js";
 import { type RunningWorkers, startWorkers } from "../workers/start-workers.js";
@@ -25,6 +18,7 @@ import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { imageLookups } from "./image-lookups.js";
 import { loadTrust } from "./load-trust.js";
+import { openProcessState } from "./process-state.js";
 import { armShutdownDeadline } from "./shutdown-deadline.js";
 
 const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
@@ -54,18 +48,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     : undefined;
   // JSON lines on the command's stdout: a container runtime collects them from there.
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
-  const connection = await connectRedis(config.redis);
-  connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
-  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
-  const metrics = createMetrics({
-    queue: queueProbe(queue, connection),
-    processMetrics: true,
-    drift: () => listDriftStates(connection),
-  });
-  const probe = readinessProbe({
-    redis: connection,
-    ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
-  });
+  const state = await openProcessState(config, logger);
+  const { connection, queue, metrics, probe } = state;
   const deadline = armShutdownDeadline(config.workers.shutdownSeconds, logger);
   let server: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
@@ -110,9 +94,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     await server?.close();
     await workers?.close();
-    await queue.close();
-    probe.close();
-    await connection.quit().catch(() => connection.disconnect());
+    // The render service the jobs shared lives until no job can render any more.
+    await closeRenderService();
+    await state.close();
     deadline.dispose();
   }
 }

@@ -1,22 +1,16 @@
 import { parseArgs } from "node:util";
-import { Queue } from "bullmq";
 import type { DestinationStream } from "pino";
 import { enabledHosts, loadEnvConfig } from "../config/env-config.js";
 import { inputLimits } from "../config/input-limits.js";
 import { loadServerConfig } from "../config/load-server-config.js";
-import { listDriftStates } from "../drift/drift-state.js";
 import { ZakenakError } from "../errors.js";
 import { noHostConfigured } from "../hosts/no-host-configured.js";
 import { notificationSettings } from "../notifications/notification-settings.js";
 import { closeRenderService } from "../planning/render/helm-renderer.js";
 import { pollTargets } from "../polling/poll-targets.js";
-import { DELIVERY_QUEUE } from "../queue/delivery-queue.js";
-import { QUEUE_PREFIX } from "../queue/redis-topology.js";
-import { connectRedis } from "../server/connect-redis.js";
 import { createLogger } from "../server/create-logger.js";
-import { createMetrics, type Metrics } from "../server/metrics.js";
-import { queueProbe } from "../server/queue-probe.js";
-import { type Readiness, readinessProbe } from "../server/readiness.js";
+import type { Metrics } from "../server/metrics.js";
+import type { Readiness } from "../server/readiness.js";
 import type { RunningServer } from "../server/start-server.js";
 import { hostsFromConfig } from "../workers/hosts-from-config.js";
 import { startMetricsListener } from "../workers/start-metrics-listener.js";
@@ -25,6 +19,7 @@ import { workerMetrics } from "../workers/worker-metrics.js";
 import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { imageLookups } from "./image-lookups.js";
+import { openProcessState } from "./process-state.js";
 import { armShutdownDeadline } from "./shutdown-deadline.js";
 
 /** Port of the worker's `/metrics`, `/healthz` and `/readyz`: not serve's 3000, so both run on one host. */
@@ -60,18 +55,8 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   // Fails fast with one line when Redis is not there at start; BullMQ reconnects by itself later. Kept
   // open for what a scrape or a probe reads: the queue's state and whether Redis answers.
-  const connection = await connectRedis(config.redis);
-  connection.on("error", (error) => logger.warn({ cause: error.message }, "redis connection error"));
-  const queue = new Queue(DELIVERY_QUEUE, { connection, prefix: QUEUE_PREFIX });
-  const metrics = createMetrics({
-    queue: queueProbe(queue, connection),
-    processMetrics: true,
-    drift: () => listDriftStates(connection),
-  });
-  const probe = readinessProbe({
-    redis: connection,
-    ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
-  });
+  const state = await openProcessState(config, logger);
+  const { metrics, probe } = state;
   const deadline = armShutdownDeadline(config.workers.shutdownSeconds, logger);
   let listener: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
@@ -107,9 +92,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     // The render service the jobs shared lives until no job can render any more.
     await closeRenderService();
     await listener?.close();
-    await queue.close();
-    probe.close();
-    await connection.quit().catch(() => connection.disconnect());
+    await state.close();
     deadline.dispose();
   }
 }
