@@ -517,6 +517,7 @@ export async function run({ runs, log }) {
         unit: "ms",
         baseline: `Gitea alone: ${PRS} pull_request webhooks delivered to a bare receiver`,
         baselineValue: median(baseMs),
+        goal: { maxRatio: 1.2, context: `on ${availableParallelism()} cores` },
         note:
           `${PRS} pull requests opened ${OPEN_CONCURRENCY} at a time on a real Gitea ${version} (SQLite) against ` +
           `\`zakenak serve\` (its own process, default worker concurrency 4, fresh render cache and flushed Redis ` +
