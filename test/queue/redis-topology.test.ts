@@ -167,7 +167,9 @@ async function startBot(redisEnv: Record<string, string>): Promise<Bot> {
         const found: Job | undefined = await queue.getJob(jobId);
         if (found && (await found.getState()) === "failed")
           throw new Error(`job failed: ${found.failedReason}`);
-        return found && (await found.isCompleted()) ? found : undefined;
+        if (!found || !(await found.isCompleted())) return undefined;
+        // Read again: the job read above may predate the result the worker wrote on completing it.
+        return (await queue.getJob(jobId)) ?? undefined;
       });
       // The worker went the whole way: it read the pushed commit's own configuration.
       const sha = shas.get(jobId);
