@@ -16,7 +16,7 @@ import { type RunningWorkers, startWorkers } from "../workers/start-workers.js";
 import { workerMetrics } from "../workers/worker-metrics.js";
 import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
-import { imageLookups } from "./image-lookups.js";
+import { botImageLookups } from "./image-lookups.js";
 import { loadTrust } from "./load-trust.js";
 import { openProcessState } from "./process-state.js";
 import { armShutdownDeadline } from "./shutdown-deadline.js";
@@ -41,7 +41,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (hosts.length === 0) throw noHostConfigured();
   const trust = await loadTrust(config.repoAllowlist, values["server-config"] ?? config.serverConfig);
   const polls = pollTargets(trust.server, hosts);
-  const images = await imageLookups(io.env, trust.server);
+  const images = await botImageLookups(io.env, trust.server);
   const charts = await botChartSettings(io.env, trust.server);
   const notifications = trust.server
     ? await notificationSettings(trust.server.notifications, io.env)

@@ -18,7 +18,7 @@ import { DEFAULT_LOCK_WAIT_MS, type RunningWorkers, startWorkers } from "../work
 import { workerMetrics } from "../workers/worker-metrics.js";
 import { botChartSettings } from "./chart-settings.js";
 import type { CliIo } from "./cli-io.js";
-import { imageLookups } from "./image-lookups.js";
+import { botImageLookups } from "./image-lookups.js";
 import { openProcessState } from "./process-state.js";
 import { armShutdownDeadline } from "./shutdown-deadline.js";
 
@@ -50,7 +50,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const limits = inputLimits(io.env);
   if (enabledHosts(config).length === 0) throw noHostConfigured();
   const polls = pollTargets(server, enabledHosts(config));
-  const images = await imageLookups(io.env, server);
+  const images = await botImageLookups(io.env, server);
   const charts = await botChartSettings(io.env, server);
   const logger = createLogger(config.logLevel, io.stdout as DestinationStream);
   // Fails fast with one line when Redis is not there at start; BullMQ reconnects by itself later. Kept

@@ -71,6 +71,12 @@ export const serverConfigSchema = z.strictObject({
    * not a host the operator has not listed: the bot never fetches from an address a pull request picks.
    */
   chartSources: z.array(z.string().min(1)).default([]),
+  /**
+   * Registry hosts the bot may look a pull request's images up at (image checks), as globs, besides the
+   * hosts under `registries`. An image on another host is not looked up: a change cannot make the bot
+   * send requests to an address it picks, nor learn from the findings what answers there.
+   */
+  imageSources: z.array(z.string().min(1)).default([]),
   /** Slack, Teams and signed webhook targets, and which events of which environments go to them. */
   notifications: notificationsSchema.default({
     targets: {},

@@ -136,6 +136,10 @@ export async function checkImages(
         unreachable.set(p.ref.registry, group);
         break;
       }
+      case "not-allowed":
+        // The operator has not listed the host: nothing was asked, so there is nothing to report; the
+        // plan's JSON lists the image with this status.
+        break;
       case "found": {
         const problem = status.needsCredentials ? pullSecretProblem(use, p.ref.registry, index) : undefined;
         if (problem) say("image-pull-secret", `${p.ref.registry} requires credentials, but ${problem}`);

@@ -21,5 +21,13 @@ export interface ImageRecord {
   repository: string | null;
   /** The manifest digest the registry gave, when it was found. */
   digest: string | null;
-  status: "found" | "missing" | "refused" | "needs-credentials" | "unreachable" | "invalid" | "unchecked";
+  status:
+    | "found"
+    | "missing"
+    | "refused"
+    | "needs-credentials"
+    | "unreachable"
+    | "not-allowed"
+    | "invalid"
+    | "unchecked";
 }

@@ -1,3 +1,4 @@
+import { globMatch } from "../commands/glob-match.js";
 import type { AuthCache } from "./authorized-request.js";
 import { fetchHarborArtifact, type HarborOutcome } from "./harbor/harbor-artifact.js";
 import type { ImageReference } from "./image-reference.js";
@@ -13,7 +14,9 @@ export type ImageStatus =
   | { status: "refused"; message: string }
   /** The registry refused anonymous access and no credentials are configured for it. */
   | { status: "needs-credentials"; message: string }
-  | { status: "unreachable"; message: string };
+  | { status: "unreachable"; message: string }
+  /** The registry's host is not among the operator's allowed image sources: no request was made. */
+  | { status: "not-allowed"; message: string };
 
 export interface ImageResolverOptions {
   registries: readonly RegistryAccess[];
@@ -21,6 +24,11 @@ export interface ImageResolverOptions {
   timeoutMs: number;
   /** Lookups in flight at once. */
   concurrency: number;
+  /**
+   * Host globs (`*.example.com`, `*`) whose images may be looked up; unset: any host (the CLI, where the
+   * user names what is planned). The bot sets it from the server configuration.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** Looks images up once each, concurrently within a limit; one per plan, so its caches die with it. */
@@ -41,6 +49,14 @@ export function createImageResolver(opts: ImageResolverOptions): ImageResolver {
   const down = new Map<string, string>();
 
   const lookup = async (ref: ImageReference): Promise<ImageStatus> => {
+    const allowed = opts.allowedHosts;
+    const host = ref.registry.toLowerCase();
+    if (allowed && !allowed.some((glob) => globMatch(glob.toLowerCase(), host))) {
+      return {
+        status: "not-allowed",
+        message: `${ref.registry} is not an allowed image source (add it to imageSources or registries in the server configuration); not looked up`,
+      };
+    }
     const access = accessFor(opts.registries, ref.registry);
     const known = down.get(access.host);
     if (known) return { status: "unreachable", message: known };
