@@ -1,32 +1,11 @@
-import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts } from "../../src/control-plane/free-ports.js";
 import { checkImages } from "../../src/image-check/check-images.js";
 import type { RenderedObject } from "../../src/model/kube-object.js";
 import { createImageResolver } from "../../src/registry/image-resolver.js";
 import type { RuleOverrides } from "../../src/validation/validate-objects.js";
+import { type BlackHole, blackHole } from "./black-hole.js";
 import { workload } from "./image-objects.js";
-
-/** A TCP server that accepts connections and never answers: a registry behind a dead proxy. */
-async function blackHole(): Promise<{ host: string; connections: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server: Server = createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    host: `127.0.0.1:${port}`,
-    connections: () => accepted,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function check(objects: RenderedObject[], hosts: string[], timeoutMs: number, rules: RuleOverrides = {}) {
   const registries = hosts.map((host) => ({ host, plainHttp: true }));
@@ -34,7 +13,7 @@ function check(objects: RenderedObject[], hosts: string[], timeoutMs: number, ru
 }
 
 describe("image checks against registries that cannot be reached", () => {
-  let hole: Awaited<ReturnType<typeof blackHole>>;
+  let hole: BlackHole;
   beforeAll(async () => {
     hole = await blackHole();
   });

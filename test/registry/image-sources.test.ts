@@ -1,32 +1,11 @@
-import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botImageLookups, imageLookups } from "../../src/cli/image-lookups.js";
 import { parseServerConfig } from "../../src/config/load-server-config.js";
 import { checkImages } from "../../src/image-check/check-images.js";
 import { createImageResolver, type ImageResolverOptions } from "../../src/registry/image-resolver.js";
 import { type OciRegistry, pushImageManifest, startOciRegistry } from "../support/oci-registry.js";
+import { type BlackHole, blackHole } from "./black-hole.js";
 import { workload } from "./image-objects.js";
-
-/** A TCP listener that counts connections and never answers: proof of whether anything was sent. */
-async function listener(): Promise<{ host: string; connections: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server = createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    host: `127.0.0.1:${port}`,
-    connections: () => accepted,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const ENV = { ZAKENAK_IMAGE_CHECK_TIMEOUT_SECONDS: "1" };
 
@@ -38,10 +17,10 @@ function check(options: ImageResolverOptions | undefined, images: string[]) {
 describe("the bot's image sources", () => {
   let registry: OciRegistry;
   let digest: string;
-  let elsewhere: Awaited<ReturnType<typeof listener>>;
+  let elsewhere: BlackHole;
 
   beforeAll(async () => {
-    [registry, elsewhere] = await Promise.all([startOciRegistry(), listener()]);
+    [registry, elsewhere] = await Promise.all([startOciRegistry(), blackHole()]);
     ({ digest } = await pushImageManifest(registry, "team/app", "1.0.0"));
   });
   afterAll(async () => {
