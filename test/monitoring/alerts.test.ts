@@ -14,7 +14,7 @@ beforeAll(async () => {
 describe("the chart's alerting rules", () => {
   it("pass promtool check rules", async () => {
     const run = await runPromtool(promtool, ["check", "rules", ALERTS_FILE], dirname(ALERTS_FILE));
-    expect(run.output).toContain("SUCCESS: 7 rules found");
+    expect(run.output).toContain("SUCCESS: 8 rules found");
     expect(run.code).toBe(0);
   });
 
@@ -49,6 +49,7 @@ describe("the chart's alerting rules", () => {
       "ZakenakQueueNotDraining",
       "ZakenakRedisDown",
       "ZakenakWebhookSignatureFailures",
+      "ZakenakWebhooksShed",
     ]);
     for (const rule of rules) {
       expect(["warning", "critical"], rule.alert).toContain(rule.labels?.severity);
